@@ -1,0 +1,76 @@
+# Vikno: `make run` to try it, `make test` to test it. `make` alone lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the browser and document tests need.
+TEST_SYSTEM_PACKAGES := chromium fonts-dejavu-core gettext
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker bench system-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+src/vikno/web/static/vikno/vikno.css: node_modules/.installed $(wildcard src/vikno/web/scss/*.scss)
+	npm run --silent build
+
+messages: $(VENV)/.installed ## Compile the translations (.po to .mo)
+	@for dir in $$(find src/vikno -type d -name locale); do \
+	  $(VENV)/bin/pybabel compile --statistics -D django -d $$dir || exit 1; \
+	done
+
+setup: $(VENV)/.installed src/vikno/web/static/vikno/vikno.css messages ## Create the virtualenv, install packages, build CSS and translations
+	@mkdir -p var
+
+demo: setup ## Migrate the embedded database and load the demo catalogue (idempotent)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a background worker
+	@$(MANAGE) demo_accounts
+	@set -m; $(MANAGE) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup ## Run only the background task worker
+	$(MANAGE) worker
+
+system-deps: ## Install the Debian packages the browser tests need (as root)
+	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+test: setup system-deps ## Set everything up and run the whole test suite
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup ## mypy with django-stubs
+	$(VENV)/bin/mypy src
+
+check-migrations: setup ## Fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: demo ## Print the search benchmark figures
+	$(PY) bench/search_bench.py
+
+clean: ## Remove the virtualenv, node packages and local data
+	rm -rf $(VENV) node_modules var src/vikno/web/static/vikno

@@ -1,0 +1,29 @@
+"""`record()` is the only way into the audit trail. Call it inside the transaction that makes the change."""
+
+from typing import Any
+
+from django.db import models
+
+from vikno.audit.models import AuditRecord
+from vikno.core import clock
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    source_ip: str | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> AuditRecord:
+    return AuditRecord.objects.create(
+        occurred_at=clock.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        source_ip=source_ip,
+        reason=reason,
+        details=details or {},
+    )

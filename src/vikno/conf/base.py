@@ -1,0 +1,254 @@
+"""Every Vikno setting, read from the environment in this one module, with safe embedded defaults.
+
+Overlays (`production.py`, `test.py`) adjust a few values; they never read the environment themselves.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+SRC_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = SRC_DIR.parents[1]
+VAR_DIR = Path(os.environ.get("VIKNO_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- Mode -----------------------------------------------------------------------------------------------
+# This module is the embedded mode (a laptop, a demo, a test); `vikno.conf.production` is the production
+# mode, which refuses to start on unsafe settings.
+DEBUG = env_bool("VIKNO_DEBUG", False)
+# The embedded default key is public by design; production.py refuses to start with it.
+EMBEDDED_SECRET_KEY = "embedded-mode-only-not-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+SECRET_KEY = env_str("VIKNO_SECRET_KEY", EMBEDDED_SECRET_KEY)
+ALLOWED_HOSTS = env_list("VIKNO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("VIKNO_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("VIKNO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_NAME = env_str("VIKNO_PORTAL_NAME", "")  # empty: the translated default name "Vikno"
+
+# --- Applications ---------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "modeltranslation",  # must come before django.contrib.admin
+    "vikno.web",  # before the admin, so that its admin template overrides win
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
+    "vikno.core",
+    "vikno.audit",
+    "vikno.identity",
+    "vikno.catalog",
+    "vikno.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vikno.core.access.DefaultDenyMiddleware",
+]
+
+ROOT_URLCONF = "vikno.urls"
+WSGI_APPLICATION = "vikno.wsgi.application"
+AUTH_USER_MODEL = "identity.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "vikno.web.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'vikno.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("VIKNO_DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and immediate transactions let the web process and the task worker share the file safely.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif env_bool("VIKNO_DB_POOL", False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+
+# --- Background tasks -----------------------------------------------------------------------------------
+# "database" (default, no extra service) or "rq" (Redis; workers on any number of machines).
+TASK_BACKEND = env_str("VIKNO_TASK_BACKEND", "database")
+REDIS_URL = env_str("VIKNO_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASK_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASK_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# A worker that has not reported for this long makes /readyz fail.
+WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
+
+# --- Authentication -------------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Security -------------------------------------------------------------------------------------------
+SECURE_COOKIES = env_bool("VIKNO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("VIKNO_SESSION_COOKIE_AGE", 60 * 60 * 8)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("VIKNO_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("VIKNO_SSL_REDIRECT", False)
+if env_bool("VIKNO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Languages and time ---------------------------------------------------------------------------------
+LANGUAGE_CODE = "uk"
+LANGUAGES = [("uk", _("Ukrainian")), ("en", _("English"))]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "uk"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("uk",)
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("VIKNO_TIME_ZONE", "Europe/Kyiv")
+USE_TZ = True
+# Country whose public holidays the `holidays` package supplies for working-day arithmetic.
+HOLIDAYS_COUNTRY = env_str("VIKNO_HOLIDAYS_COUNTRY", "UA")
+
+# --- Static and uploaded files --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+# Embedded mode serves static files straight from the apps (WhiteNoise with finders); production serves
+# the collected, fingerprinted copies from STATIC_ROOT (`manage.py collectstatic`).
+STATIC_ROOT = env_str("VIKNO_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- E-mail ---------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("VIKNO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("VIKNO_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("VIKNO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("VIKNO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("VIKNO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("VIKNO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("VIKNO_DEFAULT_FROM_EMAIL", "Vikno <no-reply@vikno.localhost>")
+
+# --- Catalogue ------------------------------------------------------------------------------------------
+# A published service not reviewed for this many months is listed in the editors' freshness report.
+CATALOG_REVIEW_INTERVAL_MONTHS = env_int("VIKNO_CATALOG_REVIEW_INTERVAL_MONTHS", 12)
+# The URI namespace of the catalogue's linked-data identifiers (CPSV-AP export).
+CATALOG_URI_BASE = env_str("VIKNO_CATALOG_URI_BASE", SITE_URL + "/id/")
+
+# --- API ------------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "vikno.api.v1.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vikno.api.v1.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vikno public API",
+    "DESCRIPTION": "Read-only access to the catalogue of public services, organisations, "
+    "life events and service centres.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Logging --------------------------------------------------------------------------------------------
+LOG_LEVEL = env_str("VIKNO_LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("VIKNO_LOG_FORMAT", "")  # "text" or "json"; empty: the mode's default
+
+
+def logging_config(log_format: str) -> dict:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {"django.db.backends": {"level": "INFO"}},
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT or "text")

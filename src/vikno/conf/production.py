@@ -1,0 +1,36 @@
+"""Production overlay: secure defaults, and a refusal to start on settings that would be unsafe."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from vikno.conf.base import *  # noqa: F403
+from vikno.conf.base import EMBEDDED_SECRET_KEY, LOG_FORMAT, STATIC_ROOT, VAR_DIR, logging_config
+
+LOGGING = logging_config(LOG_FORMAT or "json")  # one JSON object per line, for log collectors
+STATIC_ROOT = STATIC_ROOT or str(VAR_DIR / "static")
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+def unsafe_settings(settings: dict) -> list[str]:
+    """The reasons the given settings are unsafe for production (empty when they are safe)."""
+    problems = []
+    key = settings["SECRET_KEY"]
+    if not key or key == EMBEDDED_SECRET_KEY or len(key) < 50:
+        problems.append("VIKNO_SECRET_KEY must be set to a random value of at least 50 characters.")
+    if settings["DEBUG"]:
+        problems.append("VIKNO_DEBUG must be off.")
+    if not (settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]):
+        problems.append("VIKNO_SECURE_COOKIES must be on (cookies only over HTTPS).")
+    if not settings["ALLOWED_HOSTS"] or "*" in settings["ALLOWED_HOSTS"]:
+        problems.append("VIKNO_ALLOWED_HOSTS must list the portal's host names.")
+    if settings["DATABASES"]["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point to PostgreSQL.")
+    return problems
+
+
+_problems = unsafe_settings(globals())
+if _problems:
+    raise ImproperlyConfigured("Vikno refuses to start in production mode: " + " ".join(_problems))

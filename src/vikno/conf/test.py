@@ -1,0 +1,14 @@
+"""Test overlay: fast hashing, mail kept in memory, a test database of its own per test run."""
+
+import os
+
+from vikno.conf.base import *  # noqa: F403
+from vikno.conf.base import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file (not memory) so that worker subprocesses started by tests can open it; one per run so that
+    # runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}

@@ -1,0 +1,43 @@
+"""Which organisations an official may act for, by role."""
+
+from django.db.models import Q, QuerySet
+
+from vikno.catalog.models import Organisation
+from vikno.catalog.selectors import organisation_descendant_ids
+from vikno.identity.constants import Role
+from vikno.identity.models import User
+
+
+def organisation_ids_for_role(*, user: User, roles: tuple[Role, ...]) -> set:
+    """Ids of the organisations where the user holds one of the roles (sub-organisations where granted)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    ids: set = set()
+    for assignment in user.role_assignments.filter(role__in=roles):
+        ids.add(assignment.organisation_id)
+        if assignment.includes_subordinates:
+            ids |= organisation_descendant_ids(assignment.organisation_id)
+    return ids
+
+
+def organisations_for_role(*, user: User, roles: tuple[Role, ...]) -> QuerySet[Organisation]:
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(id__in=organisation_ids_for_role(user=user, roles=roles))
+
+
+def users_with_role_for(*, organisation: Organisation, role: Role) -> QuerySet[User]:
+    """Active users holding the role for the organisation, directly or through an ancestor's reach."""
+    ancestor_ids = []
+    ancestor = organisation.parent
+    while ancestor is not None:
+        ancestor_ids.append(ancestor.pk)
+        ancestor = ancestor.parent
+    direct = Q(role_assignments__organisation=organisation)
+    inherited = Q(role_assignments__organisation_id__in=ancestor_ids, role_assignments__includes_subordinates=True)
+    return (
+        User.objects.filter(is_active=True)
+        .filter((direct | inherited) & Q(role_assignments__role=role))
+        .distinct()
+        .order_by("email")
+    )

@@ -1,0 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from vikno.web import views as web_views
+
+admin.site.site_header = _("Vikno: for officials")
+admin.site.site_title = _("Vikno for officials")
+admin.site.index_title = _("What would you like to do?")
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("api/v1/", include("vikno.api.v1.urls")),
+    path("", include("vikno.catalog.urls_opendata")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("vikno.web.urls")),
+    path("", include("vikno.catalog.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "vikno.web.views.bad_request"
+handler403 = "vikno.web.views.permission_denied"
+handler404 = "vikno.web.views.page_not_found"
+handler500 = "vikno.web.views.server_error"

@@ -165,6 +165,8 @@ class PublicService(BaseModel):
         verbose_name_plural = _("public services")
         ordering = ["title"]
         permissions = [("publish_publicservice", _("Can review and publish public services"))]
+        # The search index's freshness stamp reads MAX(updated_at) on every search.
+        indexes = [models.Index(fields=["updated_at"], name="service_updated_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(for_citizens=True) | Q(for_businesses=True), name="service_has_audience"

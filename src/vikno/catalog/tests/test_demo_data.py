@@ -14,7 +14,8 @@ from django.test import override_settings
 from modeltranslation.translator import translator
 
 from vikno.catalog.constants import Audience, ChannelKind, CostKind, EventKind, OrganisationType, PublicationStatus
-from vikno.catalog.demo.loader import DemoDataError, _hours_rows, load_demo
+from vikno.catalog.demo.centres import _hours_rows
+from vikno.catalog.demo.loader import DemoDataError, load_demo
 from vikno.catalog.models import (
     Channel,
     ContactPoint,

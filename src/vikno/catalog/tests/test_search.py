@@ -13,12 +13,13 @@ from vikno.catalog import search
 from vikno.catalog.constants import PublicationStatus
 from vikno.catalog.demo.loader import load_demo
 from vikno.catalog.models import PublicService
+from vikno.catalog.search import index as search_index
 from vikno.catalog.search import search_index_reset, search_services
 from vikno.catalog.tests.factories import OrganisationFactory, PublicServiceFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
-RELEVANCE_FILE = Path(search.__file__).with_name("search_relevance.yaml")
+RELEVANCE_FILE = Path(search.__file__).parents[1] / "search_relevance.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -265,9 +266,9 @@ def test_newly_published_service_is_found_without_restart(catalogue):
 
 def test_index_is_not_rebuilt_when_nothing_changed(catalogue):
     search_services("паспорт", language="uk")
-    built = search._snapshot
+    built = search_index._snapshot
     search_services("субсидія", language="uk")
-    assert search._snapshot is built
+    assert search_index._snapshot is built
 
 
 def test_limit_is_respected(catalogue):
@@ -286,21 +287,21 @@ def test_renamed_authority_is_found_by_its_new_name(catalogue):
 def test_rebuilt_index_serves_every_thread(catalogue):
     """Searches from several threads share one index; the lock lets exactly one of them build it."""
     builds = []
-    real_build = search.build_index
+    real_build = search_index.build_index
 
     def counting_build(rows):
         builds.append(1)
         return real_build(rows)
 
-    stamp = search._catalogue_stamp()
-    rows = list(search._published_rows())
+    stamp = search_index._catalogue_stamp()
+    rows = list(search_index._published_rows())
     with (
-        patch.object(search, "build_index", counting_build),
-        patch.object(search, "_catalogue_stamp", return_value=stamp),
-        patch.object(search, "_published_rows", return_value=rows),
+        patch.object(search_index, "build_index", counting_build),
+        patch.object(search_index, "_catalogue_stamp", return_value=stamp),
+        patch.object(search_index, "_published_rows", return_value=rows),
         ThreadPoolExecutor(max_workers=8) as pool,
     ):
-        catalogues = list(pool.map(lambda _: search._current_catalogue(), range(16)))
+        catalogues = list(pool.map(lambda _: search_index._current_catalogue(), range(16)))
     assert len(builds) == 1
     assert all(found is catalogues[0] for found in catalogues)
 

@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_SYSTEM_PACKAGES := chromium fonts-dejavu-core gettext
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck check-migrations messages demo worker bench system-deps clean
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench system-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -40,14 +40,17 @@ demo: setup ## Migrate the embedded database and load the demo catalogue (idempo
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 
-run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a background worker
+run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a worker and the demo eID
 	@$(MANAGE) demo_accounts
-	@set -m; $(MANAGE) worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@set -m; $(MANAGE) worker & worker=$$!; $(MANAGE) demo_eid & eid=$$!; \
+	trap 'kill $$worker $$eid 2>/dev/null; wait $$worker $$eid 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run only the background task worker
 	$(MANAGE) worker
+
+demo-eid: setup ## Run only the demo eID provider (made-up citizens) on http://127.0.0.1:8001
+	$(MANAGE) demo_eid
 
 system-deps: ## Install the Debian packages the browser tests need (as root)
 	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -14,11 +14,13 @@ urlpatterns = [
     path("readyz", web_views.readyz, name="readyz"),
     path("api/v1/", include("vikno.api.v1.urls")),
     path("", include("vikno.catalog.urls_opendata")),
+    path("", include("vikno.identity.urls_auth")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("vikno.web.urls")),
+    path("", include("vikno.identity.urls")),
     path("", include("vikno.catalog.urls")),
     prefix_default_language=False,
 )

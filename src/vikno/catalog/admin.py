@@ -17,10 +17,7 @@ from vikno.catalog.exceptions import CatalogError
 from vikno.catalog.permissions import can_edit_service, editable_organisation_ids
 from vikno.catalog.selectors import services_due_for_review
 from vikno.core import clock
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from vikno.core.http import client_ip
 
 
 class ScopedByOrganisation:
@@ -179,13 +176,13 @@ class PublicServiceAdmin(ScopedByOrganisation, TranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.service_record_edit(service=form.instance, actor=request.user, source_ip=_client_ip(request))
+        services.service_record_edit(service=form.instance, actor=request.user, source_ip=client_ip(request))
 
     def _run(self, request, queryset, action, done_message, **kwargs):
         done = 0
         for service in queryset:
             try:
-                action(service=service, actor=request.user, source_ip=_client_ip(request), **kwargs)
+                action(service=service, actor=request.user, source_ip=client_ip(request), **kwargs)
                 done += 1
             except CatalogError as error:
                 self.message_user(request, f"{service}: {error.message}", messages.ERROR)

@@ -3,6 +3,7 @@
 Overlays (`production.py`, `test.py`) adjust a few values; they never read the environment themselves.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -149,7 +150,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "identity:sign-in"
+
+# --- National eID (OpenID Connect) ----------------------------------------------------------------------
+# VIKNO_EID_PROVIDERS: a JSON list of providers, each {"slug", "name_uk", "name_en", "issuer", "client_id",
+# "client_secret"} plus optional "scope", "claims" (Vikno's name → the provider's claim name) and "levels"
+# (acr value → low | substantial | high). See docs/operations.md.
+EID_PROVIDERS: list[dict] = json.loads(env_str("VIKNO_EID_PROVIDERS", "[]"))
+# The demo eID provider (tools/demo-eid, started by `make run`): made-up citizens, anyone can be anyone.
+# Production refuses to start with it on.
+DEMO_EID = env_bool("VIKNO_DEMO_EID", True)
+DEMO_EID_URL = env_str("VIKNO_DEMO_EID_URL", "http://127.0.0.1:8001").rstrip("/")
+if DEMO_EID:
+    EID_PROVIDERS.append(
+        {
+            "slug": "demo",
+            "name_uk": "Демо eID (не справжній)",
+            "name_en": "Demo eID (not real)",
+            "issuer": DEMO_EID_URL,
+            "client_id": "vikno-demo",
+            # Public by design, like the embedded secret key: the demo provider is never a real one.
+            "client_secret": "demo-eid-client-secret-not-secret-5a1c9e",
+            "demo": True,
+        }
+    )
+# Network timeout (seconds) for every call to an eID provider, and how long a started sign-in stays valid.
+EID_HTTP_TIMEOUT = env_int("VIKNO_EID_HTTP_TIMEOUT", 10)
+EID_SIGN_IN_TTL = env_int("VIKNO_EID_SIGN_IN_TTL", 600)
 
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_COOKIES = env_bool("VIKNO_SECURE_COOKIES", False)
@@ -163,6 +190,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("VIKNO_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("VIKNO_SSL_REDIRECT", False)
+# How many reverse proxies of ours stand in front of the portal (their X-Forwarded-For entries are trusted).
+TRUSTED_PROXY_COUNT = env_int("VIKNO_TRUSTED_PROXIES", 0)
 if env_bool("VIKNO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

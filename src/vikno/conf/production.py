@@ -28,6 +28,8 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("VIKNO_ALLOWED_HOSTS must list the portal's host names.")
     if settings["DATABASES"]["default"]["ENGINE"] != "django.db.backends.postgresql":
         problems.append("DATABASE_URL must point to PostgreSQL.")
+    if settings["DEMO_EID"]:
+        problems.append("VIKNO_DEMO_EID must be off: the demo eID lets anyone sign in as anyone.")
     return problems
 
 

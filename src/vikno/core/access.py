@@ -8,6 +8,7 @@ A test walks the URL configuration and fails when a route is not classified.
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -16,6 +17,9 @@ CITIZEN = "citizen"
 OFFICIAL = "official"
 INTEGRATOR = "integrator"
 ACCESS_LEVELS = (PUBLIC, CITIZEN, OFFICIAL, INTEGRATOR)
+
+# Set in the session when a citizen completes sign-in (identity.session.ASSURANCE_KEY; core imports no app).
+SESSION_ASSURANCE_KEY = "vikno.assurance"
 
 # URL namespaces that guard themselves (the admin checks staff status and model permissions).
 SELF_GUARDED_NAMESPACES = {"admin": OFFICIAL}
@@ -35,6 +39,7 @@ def classify(level: str) -> Callable[[ViewT], ViewT]:
 
 
 public = classify(PUBLIC)
+citizen = classify(CITIZEN)
 
 
 def access_of(view: Callable[..., Any], namespaces: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -64,8 +69,14 @@ class DefaultDenyMiddleware:
             raise PermissionDenied("This address has no access classification.")
         if level == PUBLIC or (namespaces and namespaces[0] in SELF_GUARDED_NAMESPACES):
             return None
-        # Citizen, official and integrator areas arrive with the identity issue; until then they stay closed.
         user = getattr(request, "user", None)
-        if level == OFFICIAL and user is not None and user.is_authenticated and user.is_staff:
+        signed_in = bool(user is not None and user.is_authenticated)
+        if level == CITIZEN:
+            if not signed_in:
+                return redirect_to_login(request.get_full_path())
+            # A citizen's session is one that finished signing in (eID, or password and second factor).
+            if not user.is_staff and request.session.get(SESSION_ASSURANCE_KEY):  # type: ignore[union-attr]
+                return None
+        if level == OFFICIAL and signed_in and user.is_staff:  # type: ignore[union-attr]
             return None
         raise PermissionDenied("You are not allowed to see this page.")

@@ -8,3 +8,19 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ORGANISATION_ADMIN = "organisation_admin", _("Organisation admin")
     AUDITOR = "auditor", _("Auditor")
+
+
+class Assurance(models.IntegerChoices):
+    """eIDAS levels of assurance: how sure the portal is that the person is who they say they are."""
+
+    LOW = 1, _("low")
+    SUBSTANTIAL = 2, _("substantial")
+    HIGH = 3, _("high")
+
+
+# The eIDAS acr values, understood from every provider unless its settings map others.
+EIDAS_ACR = {
+    "http://eidas.europa.eu/LoA/low": Assurance.LOW,
+    "http://eidas.europa.eu/LoA/substantial": Assurance.SUBSTANTIAL,
+    "http://eidas.europa.eu/LoA/high": Assurance.HIGH,
+}

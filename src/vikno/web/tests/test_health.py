@@ -65,6 +65,7 @@ SAFE_PRODUCTION = {
     "VIKNO_SECURE_COOKIES": "true",
     "VIKNO_ALLOWED_HOSTS": "portal.example.gov.ua",
     "DATABASE_URL": "postgres://vikno@127.0.0.1:5432/vikno",
+    "VIKNO_DEMO_EID": "false",
 }
 
 
@@ -76,6 +77,7 @@ SAFE_PRODUCTION = {
         ({"VIKNO_SECURE_COOKIES": "false"}, "VIKNO_SECURE_COOKIES must be on"),
         ({"VIKNO_ALLOWED_HOSTS": "*"}, "VIKNO_ALLOWED_HOSTS must list"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL must point to PostgreSQL"),
+        ({"VIKNO_DEMO_EID": "true"}, "VIKNO_DEMO_EID must be off"),
     ],
 )
 def test_production_mode_refuses_unsafe_settings(change, complaint):

@@ -166,4 +166,11 @@ class Command(BaseCommand):
         ]
         lines += [f"  {a.email:<{width}}  {a.password:<28}  {a.description}" for a in DEMO_ACCOUNTS]
         lines += ["", "  Demo passwords are public: use these accounts on your own machine only.", ""]
+        if settings.DEMO_EID:
+            lines += [
+                f'Demo sign-in for citizens: {settings.SITE_URL}/sign-in/ → "Sign in with Demo eID",',
+                "  then pick any made-up person and a way of proving who they are (the demo eID runs on "
+                f"{settings.DEMO_EID_URL}).",
+                "",
+            ]
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,10 @@
+"""Language-neutral addresses registered with identity providers (they must never change with the language)."""
+
+from django.urls import path
+
+from vikno.identity import views
+
+urlpatterns = [
+    path("auth/eid/<slug:slug>/start/", views.eid_start, name="eid-start"),
+    path("auth/eid/<slug:slug>/callback/", views.eid_callback, name="eid-callback"),
+]

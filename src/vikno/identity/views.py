@@ -1,0 +1,125 @@
+"""Signing in and out, and the citizen's cabinet."""
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from vikno.core.access import citizen, public
+from vikno.core.http import client_ip
+from vikno.identity import services
+from vikno.identity.eid import client as eid
+from vikno.identity.eid.providers import EidProvider, all_providers, get_provider
+from vikno.identity.session import assurance_of, remember_pending, sign_in, take_pending
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("identity:cabinet")
+
+
+def _redirect_uri(provider: EidProvider) -> str:
+    # Built from the configured site address, never from the request's Host header.
+    return settings.SITE_URL + reverse("eid-callback", kwargs={"slug": provider.slug})
+
+
+@public
+@never_cache
+@require_GET
+def sign_in_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "identity/sign_in.html",
+        {"providers": all_providers(), "next": _safe_next(request, request.GET.get("next"))},
+    )
+
+
+@public
+@never_cache
+@require_POST
+def eid_start(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = get_provider(slug)
+    if provider is None:
+        raise Http404
+    try:
+        url, pending = eid.start(
+            provider, redirect_uri=_redirect_uri(provider), next_url=_safe_next(request, request.POST.get("next"))
+        )
+    except eid.EidError as error:
+        return _refused(request, provider, error)
+    remember_pending(request, pending)
+    return HttpResponseRedirect(url)
+
+
+@public
+@never_cache
+@require_GET
+def eid_callback(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = get_provider(slug)
+    if provider is None:
+        raise Http404
+    pending = take_pending(request, request.GET.get("state", ""))
+    try:
+        if pending is None or pending.provider != provider.slug:
+            raise eid.EidError("state", "unknown, used or foreign state")
+        if "error" in request.GET:
+            raise eid.EidError("provider_error", request.GET.get("error", "")[:100])
+        code = request.GET.get("code", "")
+        if not code:
+            raise eid.EidError("token", "no code")
+        identity = eid.finish(provider, pending, code=code, redirect_uri=_redirect_uri(provider))
+        user = services.citizen_sign_in_with_eid(
+            identity=identity, provider_name=provider.name_uk, source_ip=client_ip(request)
+        )
+    except eid.EidError as error:
+        return _refused(request, provider, error)
+    sign_in(request, user, method=f"eid:{provider.slug}", assurance=identity.assurance)
+    return redirect(_safe_next(request, pending.next_url))
+
+
+# What the person is told when a sign-in is refused (the audit record keeps the technical reason).
+REFUSAL_MESSAGES = {
+    "state": gettext_lazy(
+        "This sign-in was started in another browser, has already been used, or has expired. Please start again."
+    ),
+    "expired_request": gettext_lazy("Signing in took too long, so we stopped it to keep you safe. Please start again."),
+    "provider_error": gettext_lazy("%(provider)s did not confirm your identity: the sign-in was cancelled or refused."),
+    "unreachable": gettext_lazy(
+        "%(provider)s is not answering at the moment. Please try again in a few minutes or use another way to sign in."
+    ),
+}
+FAILED_CHECKS_MESSAGE = gettext_lazy(
+    "We could not confirm your identity with %(provider)s: its answer failed our security checks. "
+    "Nothing was saved and you are not signed in. Please start again."
+)
+
+
+def _refused(request: HttpRequest, provider: EidProvider, error: eid.EidError) -> HttpResponse:
+    services.sign_in_refused(
+        method=f"eid:{provider.slug}", reason=error.reason, detail=error.detail, source_ip=client_ip(request)
+    )
+    message = str(REFUSAL_MESSAGES.get(error.reason, FAILED_CHECKS_MESSAGE))
+    text = message % {"provider": provider.name} if "%(provider)s" in message else message
+    status = 503 if error.reason == "unreachable" else 400
+    return render(request, "identity/sign_in_refused.html", {"message": text, "provider": provider}, status=status)
+
+
+@citizen
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.user_signed_out(user=request.user, source_ip=client_ip(request))  # type: ignore[arg-type]
+    logout(request)
+    return render(request, "identity/signed_out.html")
+
+
+@citizen
+@never_cache
+@require_GET
+def cabinet(request: HttpRequest) -> HttpResponse:
+    return render(request, "identity/cabinet.html", {"assurance": assurance_of(request)})

@@ -18,6 +18,8 @@ class AuditRecord(models.Model):
     object_id = models.CharField(max_length=64, db_index=True)
     source_ip = models.GenericIPAddressField(_("from where"), null=True, blank=True)
     reason = models.TextField(_("why"), blank=True)
+    # The mandate under which the actor acted for someone else (a business, a child), if they did.
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=64, blank=True, db_index=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -21,6 +21,7 @@ def record(
     source_ip: str | None = None,
     reason: str = "",
     details: dict | None = None,
+    on_behalf_of: str = "",
 ) -> AuditRecord:
     return AuditRecord.objects.create(
         occurred_at=clock.now(),
@@ -31,4 +32,5 @@ def record(
         source_ip=source_ip,
         reason=reason,
         details=details or {},
+        on_behalf_of=on_behalf_of,
     )

@@ -20,6 +20,7 @@ from vikno.catalog.constants import (
     Weekday,
 )
 from vikno.core.models import BaseModel
+from vikno.identity.constants import Assurance
 
 identifier_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$", _("Use only Latin letters, digits, dots, hyphens and underscores.")
@@ -149,6 +150,12 @@ class PublicService(BaseModel):
         help_text=_("Statutory maximum; 0 means on the day. Leave empty when the law sets no term."),
     )
     processing_note = models.TextField(_("about the processing time"), blank=True)
+    minimum_assurance = models.PositiveSmallIntegerField(
+        _("level of assurance needed to apply online"),
+        choices=Assurance.choices,
+        default=Assurance.SUBSTANTIAL,
+        help_text=_("How sure the portal must be of the applicant's identity (eIDAS): low, substantial or high."),
+    )
     related_services = models.ManyToManyField("self", verbose_name=_("related services"), blank=True)
     life_events = models.ManyToManyField(LifeEvent, verbose_name=_("life events"), blank=True, related_name="services")
     popularity = models.PositiveIntegerField(

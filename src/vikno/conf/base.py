@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "vikno.core",
     "vikno.audit",
     "vikno.identity",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vikno.core.access.DefaultDenyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vikno.urls"
@@ -140,6 +145,9 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 
+# How many reverse proxies of ours stand in front of the portal (their X-Forwarded-For entries are trusted).
+TRUSTED_PROXY_COUNT = env_int("VIKNO_TRUSTED_PROXIES", 0)
+
 # --- Authentication -------------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -151,6 +159,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "identity:sign-in"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses while an account or an address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Throttling of failed password sign-ins (django-axes): after AXES_FAILURE_LIMIT failures for one account, or
+# from one address, further attempts are refused until the lock-out expires.
+AXES_FAILURE_LIMIT = env_int("VIKNO_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("VIKNO_SIGN_IN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vikno.identity.views.account.locked_out"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_VERBOSE = False
 
 # --- National eID (OpenID Connect) ----------------------------------------------------------------------
 # VIKNO_EID_PROVIDERS: a JSON list of providers, each {"slug", "name_uk", "name_en", "issuer", "client_id",
@@ -190,8 +211,6 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("VIKNO_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("VIKNO_SSL_REDIRECT", False)
-# How many reverse proxies of ours stand in front of the portal (their X-Forwarded-For entries are trusted).
-TRUSTED_PROXY_COUNT = env_int("VIKNO_TRUSTED_PROXIES", 0)
 if env_bool("VIKNO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

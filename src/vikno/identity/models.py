@@ -21,6 +21,19 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     identity_source = models.CharField(_("identity confirmed by"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity confirmed on"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail confirmed on"), null=True, blank=True)
+    # Officials belong to one organisation of the catalogue (their roles may reach further, see RoleAssignment).
+    organisation = models.ForeignKey(
+        "catalog.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
+    # How the person wants to hear from the portal (the messages in the cabinet are always kept).
+    notify_by_email = models.BooleanField(_("by e-mail"), default=True)
+    notify_by_sms = models.BooleanField(_("by SMS"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -77,3 +90,102 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (passkey) a person registered as a way to sign in."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(_("name"), max_length=100)
+    credential_id = models.BinaryField(unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser: shown on the security page, where the person can end it.
+
+    The session itself lives in Django's session store; its data carries `public_id` so that any backend
+    (database, cache, Redis) can be ended by marking the row, which the session middleware checks.
+    """
+
+    public_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    method = models.CharField(_("signed in with"), max_length=50)
+    assurance = models.PositiveSmallIntegerField(_("level of assurance"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last active"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "ended_at"], name="session_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PartyKind(models.TextChoices):
+    BUSINESS = "business", _("Business")
+    CHILD = "child", _("Child")
+
+
+class Mandate(models.Model):
+    """The right of a person to act for someone else: a business they represent, or their minor child.
+
+    Registered by an official from a document (registries come later). Whatever the representative does while
+    acting for the party is recorded as done by them for the party.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    representative = models.ForeignKey(
+        User, verbose_name=_("representative"), on_delete=models.CASCADE, related_name="mandates"
+    )
+    party_kind = models.CharField(_("acts for"), max_length=20, choices=PartyKind.choices)
+    party_name = models.CharField(_("name of the party"), max_length=300)
+    party_code = models.CharField(
+        _("code of the party"),
+        max_length=10,
+        help_text=_("EDRPOU code (8 digits) of a business, or RNOKPP (10 digits) of a child."),
+    )
+    party_birth_date = models.DateField(_("child's date of birth"), null=True, blank=True)
+    basis = models.CharField(
+        _("document it rests on"), max_length=300, help_text=_("For example: birth certificate series and number.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    registered_by = models.ForeignKey(User, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revocation_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        ordering = ["party_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="mandate_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} → {self.party_name}"

@@ -10,6 +10,8 @@ from vikno.identity.models import User
 
 ASSURANCE_KEY = SESSION_ASSURANCE_KEY  # core.access reads it to admit citizens
 METHOD_KEY = "vikno.sign_in_method"
+SECOND_FACTOR_KEY = "vikno.second_factor"  # which second factor was used (totp, passkey, recovery), if any
+ACTING_FOR_KEY = "vikno.acting_for"  # the id of the mandate the person is using, if they act for someone
 PENDING_KEY = "vikno.eid_pending"
 MAX_PENDING = 5  # sign-ins started in other tabs of the same browser
 
@@ -29,11 +31,13 @@ def take_pending(request: HttpRequest, state: str) -> PendingSignIn | None:
     return PendingSignIn(**data) if data else None
 
 
-def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assurance) -> None:
+def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assurance, second_factor: str = "") -> None:
     """Start the user's session: a new session key (no fixation), then the method and level of assurance."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[METHOD_KEY] = method
     request.session[ASSURANCE_KEY] = int(assurance)
+    if second_factor:
+        request.session[SECOND_FACTOR_KEY] = second_factor
 
 
 def assurance_of(request: HttpRequest) -> Assurance | None:

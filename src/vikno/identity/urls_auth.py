@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vikno.identity import views
+from vikno.identity.views import eid as views
 
 urlpatterns = [
     path("auth/eid/<slug:slug>/start/", views.eid_start, name="eid-start"),

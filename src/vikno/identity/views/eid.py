@@ -1,7 +1,6 @@
-"""Signing in and out, and the citizen's cabinet."""
+"""Signing in with a national eID: the sign-in page, the redirect to the provider and the way back."""
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,12 +9,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from vikno.core.access import citizen, public
+from vikno.core.access import public
 from vikno.core.http import client_ip
 from vikno.identity import services
 from vikno.identity.eid import client as eid
 from vikno.identity.eid.providers import EidProvider, all_providers, get_provider
-from vikno.identity.session import assurance_of, remember_pending, sign_in, take_pending
+from vikno.identity.session import remember_pending, sign_in, take_pending
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -108,18 +107,3 @@ def _refused(request: HttpRequest, provider: EidProvider, error: eid.EidError) -
     text = message % {"provider": provider.name} if "%(provider)s" in message else message
     status = 503 if error.reason == "unreachable" else 400
     return render(request, "identity/sign_in_refused.html", {"message": text, "provider": provider}, status=status)
-
-
-@citizen
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    services.user_signed_out(user=request.user, source_ip=client_ip(request))  # type: ignore[arg-type]
-    logout(request)
-    return render(request, "identity/signed_out.html")
-
-
-@citizen
-@never_cache
-@require_GET
-def cabinet(request: HttpRequest) -> HttpResponse:
-    return render(request, "identity/cabinet.html", {"assurance": assurance_of(request)})

@@ -1,13 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from vikno.web import views as web_views
-
-admin.site.site_header = _("Vikno: for officials")
-admin.site.site_title = _("Vikno for officials")
-admin.site.index_title = _("What would you like to do?")
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),

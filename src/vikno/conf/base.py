@@ -6,6 +6,7 @@ Overlays (`production.py`, `test.py`) adjust a few values; they never read the e
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,7 @@ PORTAL_NAME = env_str("VIKNO_PORTAL_NAME", "")  # empty: the translated default 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
     "vikno.web",  # before the admin, so that its admin template overrides win
-    "django.contrib.admin",
+    "vikno.identity.admin_apps.ViknoAdminConfig",  # the Django admin, behind the officials' sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,8 +71,8 @@ INSTALLED_APPS = [
     "django_tasks_rq",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
+    "csp",  # django-csp: its system checks and template tags
     "vikno.core",
     "vikno.audit",
     "vikno.identity",
@@ -81,12 +82,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vikno.web.middleware.AdminInlineStyleMiddleware",  # after CSPMiddleware: adjusts the policy it writes
+    "vikno.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vikno.identity.middleware.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vikno.core.access.DefaultDenyMiddleware",
@@ -172,6 +177,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vikno.identity.views.account.locked_out"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
+# Second factors. The issuer is the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = PORTAL_NAME or "Vikno"
+# Officials' sessions end after this many seconds without activity (citizens': SESSION_COOKIE_AGE).
+OFFICIAL_SESSION_SECONDS = env_int("VIKNO_OFFICIAL_SESSION_SECONDS", 30 * 60)
+# How long a half-finished sign-in (password given, second factor not yet) is kept.
+SECOND_FACTOR_TTL = 10 * 60
 
 # --- National eID (OpenID Connect) ----------------------------------------------------------------------
 # VIKNO_EID_PROVIDERS: a JSON list of providers, each {"slug", "name_uk", "name_en", "issuer", "client_id",
@@ -213,6 +224,72 @@ SECURE_HSTS_SECONDS = env_int("VIKNO_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("VIKNO_SSL_REDIRECT", False)
 if env_bool("VIKNO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy and security headers -------------------------------------------------------
+# A strict policy on every response (django-csp): scripts, styles, fonts and images only from the portal's own
+# static files; no inline script or style and no eval anywhere. Forms may post only to the portal and to the
+# eID providers: the sign-in form posts to the portal, which redirects to the provider, and browsers check
+# form-action on every redirect that follows a form submission.
+
+
+def origin_of(url: str) -> str:
+    """The origin (scheme://host[:port]) of a URL, as a Content-Security-Policy source expression."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2].lower()}"
+
+
+def content_security_policy(eid_providers: list[dict]) -> dict:
+    """The portal's policy in django-csp 4's format, for the given eID providers."""
+    provider_origins = list(dict.fromkeys(origin_of(provider["issuer"]) for provider in eid_providers))
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'none'"],
+            "frame-ancestors": ["'none'"],
+            "form-action": ["'self'", *provider_origins],
+        },
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(EID_PROVIDERS)
+# The one exception, on the Django admin's pages only (vikno.web.middleware.AdminInlineStyleMiddleware):
+# style-src also admits these exact inline <style> blocks, by hash: the error summary's styles in Vikno's
+# admin/change_form.html. (Once they move to a static stylesheet, this list can be emptied.)
+ADMIN_INLINE_STYLE_HASHES = [
+    "'sha256-FdlXvp/LMqKBlgLoaQtheo3BzzDa/i6toA0OaKTqumI='",  # vikno/web/templates/admin/change_form.html
+]
+# Browser features no page uses are switched off for the portal and anything it embeds; passkeys (WebAuthn)
+# stay allowed for the portal itself. A feature maps to its allowlist: [] is none, "self" the portal's origin.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# X-Frame-Options, X-Content-Type-Options and Referrer-Policy: see "Security" above.
 
 # --- Languages and time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "uk"
@@ -295,7 +372,7 @@ def logging_config(log_format: str) -> dict:
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
         "root": {"handlers": ["console"], "level": LOG_LEVEL},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
     }
 
 

@@ -114,6 +114,24 @@ class Passkey(models.Model):
         return self.name
 
 
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the second factor when the person has lost it. Stored as a keyed hash."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="unique_recovery_code")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'used' if self.used_at else 'unused'})"
+
+
 class SignedInSession(models.Model):
     """One signed-in browser: shown on the security page, where the person can end it.
 

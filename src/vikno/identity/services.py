@@ -3,12 +3,14 @@
 import datetime as dt
 import uuid
 
+from django.core import signing
 from django.db import transaction
 
 from vikno.audit.services import record
 from vikno.core import clock, rnokpp
+from vikno.identity import tasks
 from vikno.identity.eid.client import EidError, VerifiedIdentity
-from vikno.identity.models import EidIdentity, User
+from vikno.identity.models import EidIdentity, SignedInSession, User
 
 SIGN_IN_TARGET = "identity.sign_in"
 
@@ -97,5 +99,105 @@ def sign_in_refused(*, method: str, reason: str, detail: str, source_ip: str | N
     )
 
 
-def user_signed_out(*, user: User, source_ip: str | None) -> None:
+def user_signed_out(*, user: User, session_id: uuid.UUID | None, source_ip: str | None) -> None:
+    if session_id is not None:
+        SignedInSession.objects.filter(user=user, public_id=session_id).update(ended_at=clock.now())
     record(actor=user, action="identity.signed_out", target=user, source_ip=source_ip)
+
+
+# --- Portal accounts (e-mail, password and a second factor) -----------------------------------------------
+VERIFY_SALT = "vikno.identity.verify-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+def email_verification_token(user: User) -> str:
+    return signing.dumps({"user": str(user.pk), "email": user.email}, salt=VERIFY_SALT)
+
+
+@transaction.atomic
+def citizen_register(
+    *, given_name: str, family_name: str, email: str, password: str, source_ip: str | None
+) -> User | None:
+    """A new portal account, waiting for its e-mail to be confirmed. When the address already has an account
+    nothing is created; its owner gets a note instead, and the person sees the same page (no enumeration)."""
+    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        transaction.on_commit(lambda: tasks.send_already_registered.enqueue(email))
+        return None
+    user = User(username=email, email=email, first_name=given_name, last_name=family_name)
+    user.set_password(password)
+    user.save()
+    record(
+        actor=user, action="identity.account_created", target=user, source_ip=source_ip, details={"method": "password"}
+    )
+    transaction.on_commit(lambda: tasks.send_email_verification.enqueue(str(user.pk)))
+    return user
+
+
+@transaction.atomic
+def email_verify(*, token: str, source_ip: str | None) -> User | None:
+    """The account whose address the link confirms; None when the link is forged, expired or for an old address."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
+    if user is None or user.email != data.get("email"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = clock.now()
+        user.save(update_fields=["email_verified_at"])
+        record(actor=user, action="identity.email_verified", target=user, source_ip=source_ip)
+    return user
+
+
+def password_signed_in(*, user: User, method: str, second_factor: str, source_ip: str | None) -> None:
+    record(
+        actor=user,
+        action="identity.signed_in",
+        target=user,
+        source_ip=source_ip,
+        details={"method": method, "second_factor": second_factor, "assurance": "low" if not user.is_staff else ""},
+    )
+
+
+@transaction.atomic
+def session_end(*, user: User, session_id: uuid.UUID, source_ip: str | None) -> bool:
+    """End one of the person's own signed-in sessions (another device, or this one)."""
+    ended = SignedInSession.objects.filter(user=user, public_id=session_id, ended_at__isnull=True).update(
+        ended_at=clock.now()
+    )
+    if ended:
+        record(
+            actor=user,
+            action="identity.session_ended",
+            target=user,
+            source_ip=source_ip,
+            details={"session": str(session_id)},
+        )
+    return bool(ended)
+
+
+@transaction.atomic
+def sessions_end_others(*, user: User, keep: uuid.UUID | None, source_ip: str | None) -> int:
+    ended = (
+        SignedInSession.objects.filter(user=user, ended_at__isnull=True)
+        .exclude(public_id__in=[keep] if keep else [])
+        .update(ended_at=clock.now())
+    )
+    if ended:
+        record(actor=user, action="identity.sessions_ended", target=user, source_ip=source_ip, details={"count": ended})
+    return ended
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, by_email: bool, by_sms: bool, source_ip: str | None) -> None:
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.notify_by_email, locked.notify_by_sms = by_email, by_sms
+    locked.save(update_fields=["notify_by_email", "notify_by_sms"])
+    record(
+        actor=user,
+        action="identity.notification_preferences_changed",
+        target=user,
+        source_ip=source_ip,
+        details={"email": by_email, "sms": by_sms},
+    )

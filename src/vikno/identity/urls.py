@@ -1,11 +1,33 @@
 from django.urls import path
 
-from vikno.identity.views import cabinet, eid
+from vikno.identity.views import account, cabinet, eid, security
 
 app_name = "identity"
+
+CITIZEN = {"kind": account.CITIZEN}
+OFFICIAL = {"kind": account.OFFICIAL}
 
 urlpatterns = [
     path("sign-in/", eid.sign_in_page, name="sign-in"),
     path("sign-out/", cabinet.sign_out, name="sign-out"),
     path("cabinet/", cabinet.cabinet, name="cabinet"),
+    path("cabinet/security/", security.security, name="security"),
+    path("cabinet/security/end-session/", security.end_session, name="end-session"),
+    path("cabinet/security/end-other-sessions/", security.end_other_sessions, name="end-other-sessions"),
+    path("cabinet/security/recovery-codes/", security.new_recovery_codes, name="new-recovery-codes"),
+    path("cabinet/security/authenticator/", security.replace_authenticator, name="replace-authenticator"),
+    path("cabinet/notifications/", security.notifications, name="notifications"),
+    # Portal accounts: e-mail, password and a second factor.
+    path("account/register/", account.register, name="register"),
+    path("account/check-email/", account.check_email, name="check-email"),
+    path("account/verify/<str:token>/", account.verify_email, name="verify-email"),
+    path("account/sign-in/", account.password_sign_in, CITIZEN, name="password-sign-in"),
+    path("account/sign-in/code/", account.second_factor, CITIZEN, name="second-factor"),
+    path("account/sign-in/set-up/", account.enrol_totp, CITIZEN, name="enrol-totp"),
+    path("account/sign-in/recovery/", account.recovery_sign_in, CITIZEN, name="recovery-sign-in"),
+    # Officials: their own sign-in pages; the second factor is mandatory.
+    path("office/sign-in/", account.password_sign_in, OFFICIAL, name="office-sign-in"),
+    path("office/sign-in/code/", account.second_factor, OFFICIAL, name="office-second-factor"),
+    path("office/sign-in/set-up/", account.enrol_totp, OFFICIAL, name="office-enrol-totp"),
+    path("office/sign-in/recovery/", account.recovery_sign_in, OFFICIAL, name="office-recovery-sign-in"),
 ]

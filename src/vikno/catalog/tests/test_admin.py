@@ -11,6 +11,7 @@ from vikno.catalog.models import PublicService, ServiceCentre
 from vikno.catalog.tests.factories import OrganisationFactory, PublicServiceFactory
 from vikno.identity.constants import Role
 from vikno.identity.models import RoleAssignment, User
+from vikno.identity.tests.helpers import sign_in_official
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def setting():
 
 def test_editor_lists_only_their_organisations_services(client, setting):
     own, other, mine, theirs = setting
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     response = client.get("/en/admin/catalog/publicservice/")
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [mine]
@@ -58,7 +59,7 @@ def test_editor_lists_only_their_organisations_services(client, setting):
 
 def test_editor_cannot_open_or_change_another_authoritys_service(client, setting):
     own, other, mine, theirs = setting
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     page = client.get(f"/en/admin/catalog/publicservice/{theirs.pk}/change/")
     assert page.status_code == 302  # the admin treats it as missing and sends the editor back
     post = client.post(f"/en/admin/catalog/publicservice/{theirs.pk}/change/", {"title_uk": "Зламано"})
@@ -69,7 +70,7 @@ def test_editor_cannot_open_or_change_another_authoritys_service(client, setting
 
 def test_editor_may_only_pick_their_own_organisation(client, setting):
     own, other, mine, theirs = setting
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     response = client.get("/en/admin/catalog/publicservice/add/")
     choices = response.context["adminform"].form.fields["competent_authority"].queryset
     assert list(choices) == [own]
@@ -102,7 +103,7 @@ def _service_form(organisation, **overrides):
 
 def test_bad_values_get_field_errors_in_an_error_summary(client, setting):
     own, *_ = setting
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     data = _service_form(
         own,
         cost_kind="fixed",
@@ -126,7 +127,7 @@ def test_bad_values_get_field_errors_in_an_error_summary(client, setting):
 def test_a_good_draft_is_saved_versioned_and_audited(client, setting):
     own, *_ = setting
     editor = official("editor", own, Role.EDITOR)
-    client.force_login(editor)
+    sign_in_official(client, editor)
     response = client.post("/en/admin/catalog/publicservice/add/", _service_form(own))
     assert response.status_code == 302
     service = PublicService.objects.get(identifier="UA-TEST-1")
@@ -137,7 +138,7 @@ def test_a_good_draft_is_saved_versioned_and_audited(client, setting):
 
 def test_impossible_opening_hours_are_refused(client, setting):
     own, *_ = setting
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     data = {
         "slug": "centre",
         "name_uk": "ЦНАП",
@@ -178,7 +179,7 @@ def test_supervisor_publishes_with_the_admin_action(client, setting):
     own, other, mine, theirs = setting
     supervisor = official("supervisor", own, Role.SUPERVISOR, publish=True)
     PublicService.objects.filter(pk=mine.pk).update(status=PublicationStatus.IN_REVIEW)
-    client.force_login(supervisor)
+    sign_in_official(client, supervisor)
     response = client.post(
         "/en/admin/catalog/publicservice/",
         {"action": "publish", "_selected_action": [str(mine.pk)]},
@@ -201,7 +202,7 @@ def test_freshness_report_lists_stale_services_of_the_editors_organisation(clien
     PublicServiceFactory(
         competent_authority=other, title_en="Other stale", last_reviewed_on=today.replace(year=today.year - 2)
     )
-    client.force_login(official("editor", own, Role.EDITOR))
+    sign_in_official(client, official("editor", own, Role.EDITOR))
     response = client.get("/en/admin/catalog/publicservice/freshness/")
     assert response.status_code == 200
     assert [row["service"] for row in response.context["rows"]] == [stale]
@@ -212,6 +213,18 @@ def test_the_public_and_citizens_cannot_reach_the_admin(client):
     response = client.get("/en/admin/catalog/publicservice/")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/admin/login/")
+    # The admin's own login page only sends officials to their sign-in page (with its second factor).
+    login = client.get(response["Location"])
+    assert login.status_code == 302
+    assert login["Location"] == "/en/office/sign-in/?next=%2Fen%2Fadmin%2Fcatalog%2Fpublicservice%2F"
     citizen = User.objects.create_user(username="citizen", email="c@example.com")
     client.force_login(citizen)
     assert client.get("/en/admin/catalog/publicservice/").status_code == 302
+
+
+def test_an_official_without_a_second_factor_in_the_session_cannot_use_the_admin(client):
+    editor = official("editor", OrganisationFactory(), Role.EDITOR)
+    client.force_login(editor)  # a password alone, as if the second step had been skipped
+    response = client.get("/en/admin/catalog/publicservice/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/admin/login/")

@@ -9,13 +9,17 @@ from django.views.decorators.http import require_GET, require_POST
 from vikno.core.access import citizen
 from vikno.core.http import client_ip
 from vikno.identity import services
-from vikno.identity.session import assurance_of
+from vikno.identity.session import assurance_of, current_session_id
 
 
 @citizen
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    services.user_signed_out(user=request.user, source_ip=client_ip(request))  # type: ignore[arg-type]
+    services.user_signed_out(
+        user=request.user,  # type: ignore[arg-type]
+        session_id=current_session_id(request),
+        source_ip=client_ip(request),
+    )
     logout(request)
     return render(request, "identity/signed_out.html")
 

@@ -1,0 +1,37 @@
+"""Background work of identity: e-mails about accounts. Safe to retry (a second copy of a link is harmless)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+
+def _mail(template: str, context: dict, to: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"identity/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"identity/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@task()
+def send_email_verification(user_id: str) -> bool:
+    from vikno.identity.models import User
+    from vikno.identity.services import email_verification_token
+
+    user = User.objects.filter(pk=uuid.UUID(user_id), email_verified_at__isnull=True, is_active=True).first()
+    if user is None:
+        return False
+    url = settings.SITE_URL + reverse("identity:verify-email", kwargs={"token": email_verification_token(user)})
+    _mail("verify", {"user": user, "url": url}, user.email)
+    return True
+
+
+@task()
+def send_already_registered(email: str) -> bool:
+    url = settings.SITE_URL + reverse("identity:password-sign-in")
+    _mail("already_registered", {"url": url}, email)
+    return True

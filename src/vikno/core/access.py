@@ -18,8 +18,11 @@ OFFICIAL = "official"
 INTEGRATOR = "integrator"
 ACCESS_LEVELS = (PUBLIC, CITIZEN, OFFICIAL, INTEGRATOR)
 
-# Set in the session when a citizen completes sign-in (identity.session.ASSURANCE_KEY; core imports no app).
+# Set in the session when a citizen completes sign-in (identity.session.ASSURANCE_KEY; core imports no app),
+# and when a second factor was used (identity.session.SECOND_FACTOR_KEY).
 SESSION_ASSURANCE_KEY = "vikno.assurance"
+SESSION_SECOND_FACTOR_KEY = "vikno.second_factor"
+OFFICIAL_SIGN_IN_URL = "identity:office-sign-in"
 
 # URL namespaces that guard themselves (the admin checks staff status and model permissions).
 SELF_GUARDED_NAMESPACES = {"admin": OFFICIAL}
@@ -40,6 +43,7 @@ def classify(level: str) -> Callable[[ViewT], ViewT]:
 
 public = classify(PUBLIC)
 citizen = classify(CITIZEN)
+official = classify(OFFICIAL)
 
 
 def access_of(view: Callable[..., Any], namespaces: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -77,6 +81,10 @@ class DefaultDenyMiddleware:
             # A citizen's session is one that finished signing in (eID, or password and second factor).
             if not user.is_staff and request.session.get(SESSION_ASSURANCE_KEY):  # type: ignore[union-attr]
                 return None
-        if level == OFFICIAL and signed_in and user.is_staff:  # type: ignore[union-attr]
-            return None
+        if level == OFFICIAL:
+            if not signed_in:
+                return redirect_to_login(request.get_full_path(), login_url=OFFICIAL_SIGN_IN_URL)
+            # An official's session counts once a second factor was used in it.
+            if user.is_staff and request.session.get(SESSION_SECOND_FACTOR_KEY):  # type: ignore[union-attr]
+                return None
         raise PermissionDenied("You are not allowed to see this page.")

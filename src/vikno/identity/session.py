@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.http import HttpRequest
 
 from vikno.core import clock
-from vikno.core.access import SESSION_ASSURANCE_KEY
+from vikno.core.access import SESSION_ASSURANCE_KEY, SESSION_SECOND_FACTOR_KEY
 from vikno.core.http import client_ip, user_agent
 from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import PendingSignIn
@@ -16,7 +16,7 @@ from vikno.identity.models import SignedInSession, User
 
 ASSURANCE_KEY = SESSION_ASSURANCE_KEY  # core.access reads it to admit citizens
 METHOD_KEY = "vikno.sign_in_method"
-SECOND_FACTOR_KEY = "vikno.second_factor"  # which second factor was used (totp, passkey, recovery), if any
+SECOND_FACTOR_KEY = SESSION_SECOND_FACTOR_KEY  # which second factor was used (totp, passkey, recovery), if any
 ACTING_FOR_KEY = "vikno.acting_for"  # the id of the mandate the person is using, if they act for someone
 SESSION_ID_KEY = "vikno.session_id"  # the SignedInSession row of this session
 PENDING_KEY = "vikno.eid_pending"

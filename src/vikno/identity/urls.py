@@ -9,6 +9,7 @@ OFFICIAL = {"kind": account.OFFICIAL}
 
 urlpatterns = [
     path("sign-in/", eid.sign_in_page, name="sign-in"),
+    path("sign-in/higher-level/", eid.step_up, name="step-up"),
     path("sign-out/", cabinet.sign_out, name="sign-out"),
     path("cabinet/", cabinet.cabinet, name="cabinet"),
     path("cabinet/security/", security.security, name="security"),

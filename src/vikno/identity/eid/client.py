@@ -73,6 +73,7 @@ class PendingSignIn:
     code_verifier: str
     started_at: float  # epoch seconds
     next_url: str = ""
+    minimum: int = Assurance.LOW  # the level of assurance the person was asked for (step-up)
 
     def as_session_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -176,6 +177,7 @@ def start(
         code_verifier=generate_token(64),
         started_at=clock.now().timestamp(),
         next_url=next_url,
+        minimum=int(minimum),
     )
     url, _ = _session(provider, redirect_uri).create_authorization_url(
         endpoint,

@@ -254,3 +254,60 @@ def test_key_rotation_is_followed_by_fetching_the_keys_again(client, settings, t
     jwks_fetches = [url for url in fetched if url.endswith("/jwks")]
     assert len(jwks_fetches) == 2
     assert refusals() == []
+
+
+# --- Levels of assurance: a service asks for a level; a citizen below it is asked to step up ----------------
+def _service_needing(level):
+    from vikno.catalog.constants import ChannelKind
+    from vikno.catalog.tests.factories import ChannelFactory, PublicServiceFactory
+
+    service = PublicServiceFactory(minimum_assurance=level)
+    ChannelFactory(
+        service=service, kind=ChannelKind.ONLINE, instructions="Заповніть форму.", url="https://apply.example/"
+    )
+    return service
+
+
+def test_a_citizen_below_the_services_level_is_asked_to_step_up_not_refused(client, settings, provider):
+    from vikno.identity.tests.helpers import sign_in_citizen
+
+    service = _service_needing(Assurance.HIGH)
+    apply = reverse("catalog:apply-start", kwargs={"slug": service.slug})
+    sign_in_citizen(client, User.objects.create_user(username="low"), assurance=Assurance.LOW, method="password")
+
+    response = client.get(apply)
+    assert response.status_code == 302
+    step_up = response["Location"]
+    assert step_up == f"{reverse('identity:step-up')}?level=3&next=%2Fservices%2F{service.slug}%2Fapply%2F"
+    page = client.get(step_up)
+    assert page.status_code == 200
+    assert 'name="minimum" value="3"' in page.content.decode()
+
+    started = client.post(START, {"minimum": "3", "next": apply})
+    assert query_of(started["Location"])["acr_values"] == HIGH  # only the levels that are enough
+    callback = authenticate(started["Location"], acr=HIGH, site_url=settings.SITE_URL)
+    assert client.get(path_of(callback))["Location"] == apply
+    ready = client.get(apply)
+    assert ready.status_code == 200
+    assert "https://apply.example/" in ready.content.decode()
+
+
+def test_a_step_up_that_brings_back_a_lower_level_says_so(client, settings, provider):
+    service = _service_needing(Assurance.SUBSTANTIAL)
+    apply = reverse("catalog:apply-start", kwargs={"slug": service.slug})
+    started = client.post(START, {"minimum": "2", "next": apply})
+    assert query_of(started["Location"])["acr_values"] == f"{HIGH} http://eidas.europa.eu/LoA/substantial"
+    # The demo provider lets the person pick any method; a real one would refuse to go below acr_values.
+    callback = authenticate(started["Location"], acr=LOW, site_url=settings.SITE_URL)
+    response = client.get(path_of(callback))
+    assert response["Location"].startswith(reverse("identity:step-up") + "?level=2&next=")
+    assert "lower=1" in response["Location"]
+    assert client.session[ASSURANCE_KEY] == Assurance.LOW
+    assert client.get(apply).status_code == 302  # still not enough
+
+
+def test_the_apply_page_sends_anonymous_visitors_to_sign_in(client):
+    service = _service_needing(Assurance.LOW)
+    response = client.get(reverse("catalog:apply-start", kwargs={"slug": service.slug}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("identity:sign-in") + "?next=")

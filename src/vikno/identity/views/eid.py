@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from vikno.core.access import public
 from vikno.core.http import client_ip
 from vikno.identity import services
+from vikno.identity.constants import Assurance
 from vikno.identity.eid import client as eid
 from vikno.identity.eid.providers import EidProvider, all_providers, get_provider
-from vikno.identity.session import remember_pending, sign_in, take_pending
+from vikno.identity.session import assurance_of, remember_pending, sign_in, take_pending
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -48,7 +49,10 @@ def eid_start(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     try:
         url, pending = eid.start(
-            provider, redirect_uri=_redirect_uri(provider), next_url=_safe_next(request, request.POST.get("next"))
+            provider,
+            redirect_uri=_redirect_uri(provider),
+            next_url=_safe_next(request, request.POST.get("next")),
+            minimum=_level(request.POST.get("minimum")),
         )
     except eid.EidError as error:
         return _refused(request, provider, error)
@@ -79,7 +83,38 @@ def eid_callback(request: HttpRequest, slug: str) -> HttpResponse:
     except eid.EidError as error:
         return _refused(request, provider, error)
     sign_in(request, user, method=f"eid:{provider.slug}", assurance=identity.assurance)
+    if identity.assurance < pending.minimum:
+        # Signed in, but at a lower level than the service needs: say so and offer to try again.
+        query = urlencode({"level": str(pending.minimum), "next": _safe_next(request, pending.next_url), "lower": "1"})
+        return redirect(f"{reverse('identity:step-up')}?{query}")
     return redirect(_safe_next(request, pending.next_url))
+
+
+def _level(value: str | None) -> Assurance:
+    try:
+        return Assurance(int(value or Assurance.LOW))
+    except ValueError:
+        return Assurance.LOW
+
+
+@public
+@never_cache
+@require_GET
+def step_up(request: HttpRequest) -> HttpResponse:
+    """A service needs a higher level of assurance than this session has: confirm identity again with eID."""
+    level = _level(request.GET.get("level"))
+    current = assurance_of(request)
+    next_url = _safe_next(request, request.GET.get("next"))
+    if current is not None and current >= level:
+        return redirect(next_url)
+    context = {
+        "level": level,
+        "current": current,
+        "next": next_url,
+        "lower": "lower" in request.GET,
+        "providers": [p for p in all_providers() if any(lvl >= level for lvl in p.levels.values())],
+    }
+    return render(request, "identity/step_up.html", context)
 
 
 # What the person is told when a sign-in is refused (the audit record keeps the technical reason).

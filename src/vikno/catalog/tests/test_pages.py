@@ -76,7 +76,9 @@ def test_service_page_tells_cost_time_documents_channels_and_centres(client, pas
     html = response.content.decode()
     assert "279 грн" in html
     assert "Свідоцтво про народження" in html
-    assert 'href="https://diia.gov.ua/"' in html
+    # "Apply online" goes through the portal's sign-in (at the service's level of assurance) to the online channel.
+    assert 'href="/services/id-card/apply/"' in html
+    assert 'href="https://diia.gov.ua/"' not in html
     assert 'href="https://zakon.rada.gov.ua/laws/show/5492-17"' in html
     assert 'href="/centres/kyiv-asc/"' in html
     assert "UA-DMS-0001" in html

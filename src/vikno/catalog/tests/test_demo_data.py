@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.translator import translator
 
 from vikno.catalog.constants import Audience, ChannelKind, CostKind, EventKind, OrganisationType, PublicationStatus
@@ -299,7 +300,7 @@ class TestDemoCatalogue:
         call_command("demo_accounts", stdout=out)
 
         printed = out.getvalue()
-        assert "http://127.0.0.1:8000/admin/" in printed
+        assert "http://127.0.0.1:8000/office/sign-in/" in printed
         for account in DEMO_ACCOUNTS:
             assert account.email in printed and account.password in printed
             user = User.objects.get(username=account.email)
@@ -341,8 +342,9 @@ class TestDemoCatalogue:
         call_command("demo_accounts", stdout=StringIO())
 
         assert dict(User.objects.values_list("username", "password")) == hashes
-        assert RoleAssignment.objects.count() == 3
-        assert User.objects.count() == len(DEMO_ACCOUNTS)
+        assert RoleAssignment.objects.count() == 4
+        assert User.objects.count() == len(DEMO_ACCOUNTS) + 1  # and the demo citizen
+        assert TOTPDevice.objects.filter(confirmed=True).count() == len(DEMO_ACCOUNTS)
         assert {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()} == groups
         assert groups["Catalogue supervisors"] - groups["Catalogue editors"] == {"publish_publicservice"}
 

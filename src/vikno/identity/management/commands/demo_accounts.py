@@ -6,28 +6,37 @@ role assignments and the catalogue groups. The passwords are public, so the comm
 production settings.
 """
 
+import base64
+import datetime as dt
+import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vikno.audit.services import record
 from vikno.catalog.models import Organisation
+from vikno.identity import mandates
 from vikno.identity.constants import Role
-from vikno.identity.models import User
+from vikno.identity.groups import EDITORS_GROUP, ORGANISATION_ADMINS_GROUP, SUPERVISORS_GROUP, ensure_role_groups
+from vikno.identity.models import Mandate, PartyKind, User
 
-SIGN_IN_URL = "http://127.0.0.1:8000/admin/"
+SIGN_IN_URL = f"{settings.SITE_URL}/office/sign-in/"
 
-EDITORS_GROUP = "Catalogue editors"
-SUPERVISORS_GROUP = "Catalogue supervisors"
-# Catalogue models editors work on: add, change and view; the child rows edited inline may also be removed.
-EDITED_MODELS = ("publicservice", "servicecentre")
-INLINE_MODELS = ("legalresource", "evidence", "channel", "contactpoint", "openinghours", "specialday")
-# Reference lists editors pick from but do not change; revisions are shown read-only on each service.
-VIEWED_MODELS = ("organisation", "sector", "lifeevent", "servicerevision")
-PUBLISH_PERMISSION = "publish_publicservice"
+
+def demo_totp_key(email: str) -> str:
+    """The demo official's authenticator secret (hex): derived from the e-mail, so public like the password."""
+    return hashlib.sha1(f"vikno-demo-totp:{email}".encode()).hexdigest()  # noqa: S324 - not a security use
+
+
+def demo_totp_secret(email: str) -> str:
+    """The same secret in base32, the form authenticator apps take."""
+    return base64.b32encode(bytes.fromhex(demo_totp_key(email))).decode().rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,16 @@ DEMO_ACCOUNTS = (
         group=SUPERVISORS_GROUP,
     ),
     DemoAccount(
+        email="orgadmin.migration@vikno.localhost",
+        password="Vikno-OrgAdmin-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Олег",
+        last_name="Адміністратор",
+        description="Organisation admin, State Migration Service (officials, roles, mandates)",
+        organisation="state-migration-service",
+        role=Role.ORGANISATION_ADMIN,
+        group=ORGANISATION_ADMINS_GROUP,
+    ),
+    DemoAccount(
         email="editor.kyiv@vikno.localhost",
         password="Vikno-Kyiv-Editor-Demo-2026",  # noqa: S106 - documented demo password
         first_name="Тарас",
@@ -86,30 +105,70 @@ DEMO_ACCOUNTS = (
 )
 
 
-def _catalogue_permissions(*, publish: bool) -> list[Permission]:
-    wanted = Q()
-    for model in EDITED_MODELS:
-        wanted |= Q(codename__in=[f"add_{model}", f"change_{model}", f"view_{model}"])
-    for model in INLINE_MODELS:
-        wanted |= Q(codename__in=[f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"])
-    wanted |= Q(codename__in=[f"view_{model}" for model in VIEWED_MODELS])
-    if publish:
-        wanted |= Q(codename=PUBLISH_PERMISSION)
-    permissions = list(Permission.objects.filter(wanted, content_type__app_label="catalog"))
-    expected = len(EDITED_MODELS) * 3 + len(INLINE_MODELS) * 4 + len(VIEWED_MODELS) + int(publish)
-    if len(permissions) != expected:
-        raise CommandError("Some catalogue permissions are missing; run `manage.py migrate` first.")
-    return permissions
+@dataclass(frozen=True)
+class DemoMandate:
+    party_kind: PartyKind
+    party_name: str
+    party_code: str
+    basis: str
+    party_birth_date: dt.date | None = None
 
 
-def ensure_catalogue_groups() -> dict[str, Group]:
-    """The two editorial groups with exactly their catalogue permissions."""
-    groups = {}
-    for name, publish in ((EDITORS_GROUP, False), (SUPERVISORS_GROUP, True)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_catalogue_permissions(publish=publish))
-        groups[name] = group
-    return groups
+# Олена Шевченко of the demo eID (tools/demo-eid/citizens.json). Her account is made here, keyed by her RNOKPP,
+# so that signing in with the demo eID as her links to it (identity.services.citizen_sign_in_with_eid finds an
+# account by RNOKPP) and she finds two mandates in her cabinet: a company she directs and her son.
+DEMO_CITIZEN = {
+    "rnokpp": "3221512000",
+    "first_name": "Олена",
+    "last_name": "Шевченко",
+    "middle_name": "Петрівна",
+    "birth_date": dt.date(1988, 3, 14),
+    "email": "olena.shevchenko@example.org",
+}
+DEMO_MANDATES_FROM = dt.date(2025, 1, 1)
+DEMO_MANDATES_REGISTRAR = "orgadmin.migration@vikno.localhost"
+DEMO_MANDATES = (
+    DemoMandate(
+        party_kind=PartyKind.BUSINESS,
+        party_name="ТОВ «Зелений двір»",
+        party_code="43123452",  # vikno.core.edrpou.make("4312345")
+        basis="Виписка з ЄДР; протокол загальних зборів про призначення директором",
+    ),
+    DemoMandate(
+        party_kind=PartyKind.CHILD,
+        party_name="Шевченко Марко Олегович",
+        party_code="4213300131",  # vikno.core.rnokpp.make(date(2015, 5, 10), 1, female=False)
+        party_birth_date=dt.date(2015, 5, 10),
+        basis="Свідоцтво про народження І-ТВ № 123456",
+    ),
+)
+
+
+def ensure_demo_citizen() -> User:
+    """Олена Шевченко's account with her two mandates in force (registered again if someone revoked them)."""
+    citizen = User.objects.filter(rnokpp=DEMO_CITIZEN["rnokpp"]).first()
+    if citizen is None:
+        citizen = User(username=f"citizen-{uuid.uuid4().hex}", **DEMO_CITIZEN)
+        citizen.set_unusable_password()
+        citizen.save()
+        record(actor=None, action="identity.account_created", target=citizen, reason="demo data")
+    elif citizen.is_staff:
+        raise CommandError(f"The account with the demo citizen's RNOKPP {citizen.rnokpp} is an official's.")
+    registrar = User.objects.get(username=DEMO_MANDATES_REGISTRAR)
+    for demo in DEMO_MANDATES:
+        held = Mandate.objects.filter(representative=citizen, party_code=demo.party_code, revoked_at__isnull=True)
+        if not held.exists():
+            mandates.mandate_register(
+                actor=registrar,
+                representative=citizen,
+                party_kind=demo.party_kind,
+                party_name=demo.party_name,
+                party_code=demo.party_code,
+                party_birth_date=demo.party_birth_date,
+                basis=demo.basis,
+                valid_from=DEMO_MANDATES_FROM,
+            )
+    return citizen
 
 
 def ensure_demo_accounts() -> list[User]:
@@ -123,7 +182,10 @@ def ensure_demo_accounts() -> list[User]:
         raise CommandError(f"The demo organisations {sorted(missing)} are missing; run `manage.py load_demo` first.")
     users = []
     with transaction.atomic():
-        groups = ensure_catalogue_groups()
+        try:
+            groups = ensure_role_groups()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         for account in DEMO_ACCOUNTS:
             user = User.objects.filter(Q(username=account.email) | Q(email=account.email)).first() or User()
             user.username = account.email
@@ -146,7 +208,13 @@ def ensure_demo_accounts() -> list[User]:
                 )
                 wanted.append(assignment.pk)
             user.role_assignments.exclude(pk__in=wanted).delete()
+            # Officials need a second factor: the demo ones have a known authenticator secret (see demo_totp).
+            TOTPDevice.objects.filter(user=user).exclude(key=demo_totp_key(account.email)).delete()
+            TOTPDevice.objects.get_or_create(
+                user=user, key=demo_totp_key(account.email), defaults={"name": "demo", "confirmed": True}
+            )
             users.append(user)
+        ensure_demo_citizen()
     return users
 
 
@@ -165,7 +233,13 @@ class Command(BaseCommand):
             f"  {'username (e-mail)':<{width}}  {'password':<28}  role",
         ]
         lines += [f"  {a.email:<{width}}  {a.password:<28}  {a.description}" for a in DEMO_ACCOUNTS]
-        lines += ["", "  Demo passwords are public: use these accounts on your own machine only.", ""]
+        lines += [
+            "",
+            "  Then a code from an authenticator app: add the key below to one, or run",
+            "  `.venv/bin/python manage.py demo_totp` to print each demo official's current code.",
+        ]
+        lines += [f"  {a.email:<{width}}  key {demo_totp_secret(a.email)}" for a in DEMO_ACCOUNTS]
+        lines += ["", "  Demo passwords and keys are public: use these accounts on your own machine only.", ""]
         if settings.DEMO_EID:
             lines += [
                 f'Demo sign-in for citizens: {settings.SITE_URL}/sign-in/ → "Sign in with Demo eID",',
@@ -173,4 +247,12 @@ class Command(BaseCommand):
                 f"{settings.DEMO_EID_URL}).",
                 "",
             ]
+        business, child = DEMO_MANDATES
+        lines += [
+            f"Acting for someone else: {DEMO_CITIZEN['first_name']} {DEMO_CITIZEN['last_name']} "
+            f"(RNOKPP {DEMO_CITIZEN['rnokpp']}) holds two mandates,",
+            f"  for {business.party_name} (EDRPOU {business.party_code}) and for her son {child.party_name}.",
+            '  Sign in with the demo eID as her, then "Your account" → "Act for a business or your child".',
+            "",
+        ]
         self.stdout.write("\n".join(lines))

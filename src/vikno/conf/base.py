@@ -83,7 +83,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "vikno.web.middleware.AdminInlineStyleMiddleware",  # after CSPMiddleware: adjusts the policy it writes
     "vikno.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "vikno.web.context_processors.portal",
+                "vikno.identity.acting.acting_context",
             ],
         },
     },
@@ -146,6 +146,8 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# django-rq's dashboard would open the queues (and the arguments of every job) to any official: not registered.
+RQ_SHOW_ADMIN_LINK = False
 # A worker that has not reported for this long makes /readyz fail.
 WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
@@ -183,6 +185,14 @@ OTP_TOTP_ISSUER = PORTAL_NAME or "Vikno"
 OFFICIAL_SESSION_SECONDS = env_int("VIKNO_OFFICIAL_SESSION_SECONDS", 30 * 60)
 # How long a half-finished sign-in (password given, second factor not yet) is kept.
 SECOND_FACTOR_TTL = 10 * 60
+
+# --- Passkeys (WebAuthn) --------------------------------------------------------------------------------
+# The relying party is the portal itself, derived from SITE_URL: a passkey works only on the host it was made
+# for. Browsers refuse an IP address as the RP ID: in development, open the portal as http://localhost:8000
+# (VIKNO_SITE_URL) to use passkeys; localhost counts as a secure context, like https.
+_SITE = urlsplit(SITE_URL)
+WEBAUTHN_RP_ID = (_SITE.hostname or "localhost").lower()
+WEBAUTHN_ORIGIN = f"{_SITE.scheme.lower()}://{_SITE.netloc.rpartition('@')[2].lower()}"
 
 # --- National eID (OpenID Connect) ----------------------------------------------------------------------
 # VIKNO_EID_PROVIDERS: a JSON list of providers, each {"slug", "name_uk", "name_en", "issuer", "client_id",
@@ -258,12 +268,6 @@ def content_security_policy(eid_providers: list[dict]) -> dict:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy(EID_PROVIDERS)
-# The one exception, on the Django admin's pages only (vikno.web.middleware.AdminInlineStyleMiddleware):
-# style-src also admits these exact inline <style> blocks, by hash: the error summary's styles in Vikno's
-# admin/change_form.html. (Once they move to a static stylesheet, this list can be emptied.)
-ADMIN_INLINE_STYLE_HASHES = [
-    "'sha256-FdlXvp/LMqKBlgLoaQtheo3BzzDa/i6toA0OaKTqumI='",  # vikno/web/templates/admin/change_form.html
-]
 # Browser features no page uses are switched off for the portal and anything it embeds; passkeys (WebAuthn)
 # stay allowed for the portal itself. A feature maps to its allowlist: [] is none, "self" the portal's origin.
 PERMISSIONS_POLICY: dict[str, list[str]] = {

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
 
@@ -121,6 +122,7 @@ def citizen_register(
     """A new portal account, waiting for its e-mail to be confirmed. When the address already has an account
     nothing is created; its owner gets a note instead, and the person sees the same page (no enumeration)."""
     if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        make_password(password)  # the same hashing work as a new account, so timing does not tell either
         transaction.on_commit(lambda: tasks.send_already_registered.enqueue(email))
         return None
     user = User(username=email, email=email, first_name=given_name, last_name=family_name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vikno.identity.views import account, cabinet, eid, security
+from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, security
 
 app_name = "identity"
 
@@ -31,4 +31,25 @@ urlpatterns = [
     path("office/sign-in/code/", account.second_factor, OFFICIAL, name="office-second-factor"),
     path("office/sign-in/set-up/", account.enrol_totp, OFFICIAL, name="office-enrol-totp"),
     path("office/sign-in/recovery/", account.recovery_sign_in, OFFICIAL, name="office-recovery-sign-in"),
+    # Acting for a business or a child under a mandate; a new official's invitation link.
+    path("cabinet/acting-for/", acting.acting_for, name="acting-for"),
+    path("office/activate/<str:uidb64>/<str:token>/", activation.activate, name="office-activate"),
+    # Passkeys (WebAuthn): after the password, at first sign-in instead of an app, and on the security pages.
+    path("account/sign-in/passkey/", passkeys.sign_in, CITIZEN, name="passkey-sign-in"),
+    path("account/sign-in/passkey/options/", passkeys.sign_in_options, CITIZEN, name="passkey-sign-in-options"),
+    path("account/sign-in/set-up/passkey/", passkeys.enrol, CITIZEN, name="passkey-enrol"),
+    path("account/sign-in/set-up/passkey/options/", passkeys.enrol_options, CITIZEN, name="passkey-enrol-options"),
+    path("office/sign-in/passkey/", passkeys.sign_in, OFFICIAL, name="office-passkey-sign-in"),
+    path("office/sign-in/passkey/options/", passkeys.sign_in_options, OFFICIAL, name="office-passkey-sign-in-options"),
+    path("office/sign-in/set-up/passkey/", passkeys.enrol, OFFICIAL, name="office-passkey-enrol"),
+    path(
+        "office/sign-in/set-up/passkey/options/", passkeys.enrol_options, OFFICIAL, name="office-passkey-enrol-options"
+    ),
+    path("cabinet/security/passkeys/add/", passkeys.add, name="passkey-add"),
+    path("cabinet/security/passkeys/add/options/", passkeys.add_options, name="passkey-add-options"),
+    path("cabinet/security/passkeys/remove/", passkeys.remove, name="passkey-remove"),
+    path("office/security/passkeys/", passkeys.office_passkeys, name="office-passkeys"),
+    path("office/security/passkeys/add/", passkeys.office_add, name="office-passkey-add"),
+    path("office/security/passkeys/add/options/", passkeys.office_add_options, name="office-passkey-add-options"),
+    path("office/security/passkeys/remove/", passkeys.office_remove, name="office-passkey-remove"),
 ]

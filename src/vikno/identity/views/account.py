@@ -105,7 +105,8 @@ def second_factor(request: HttpRequest, kind: str) -> HttpResponse:
             return redirect(_destination(request, kind, next_url))
         _refuse(kind=kind, reason="second_factor", request=request)
         form.add_error("code", WRONG_CODE)
-    context: dict = {"form": form, "kind": kind, "passkeys": user.passkeys.exists()}
+    have = factors.factors_of(user)
+    context: dict = {"form": form, "kind": kind, "passkeys": have.passkeys > 0, "totp": have.totp}
     return render(request, "identity/second_factor.html", context, status=400 if form.is_bound else 200)
 
 

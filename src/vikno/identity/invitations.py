@@ -102,7 +102,7 @@ def send_official_invitation(official_id: str, invitation: str) -> bool:
     """
     with transaction.atomic():
         official = (
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))  # PostgreSQL cannot lock the outer join's null side
             .select_related("organisation")
             .filter(pk=uuid.UUID(official_id), is_staff=True, is_active=True)
             .first()

@@ -183,6 +183,8 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = PORTAL_NAME or "Vikno"
 # Officials' sessions end after this many seconds without activity (citizens': SESSION_COOKIE_AGE).
 OFFICIAL_SESSION_SECONDS = env_int("VIKNO_OFFICIAL_SESSION_SECONDS", 30 * 60)
+# A link to set a new password (a forgotten one) works once and for this long.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 # How long a half-finished sign-in (password given, second factor not yet) is kept.
 SECOND_FACTOR_TTL = 10 * 60
 

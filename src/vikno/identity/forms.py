@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vikno.identity.models import User
@@ -97,3 +98,47 @@ class NotificationPreferencesForm(forms.Form):
         if cleaned.get("notify_by_email") and not self.has_email:
             self.add_error("notify_by_email", _("We have no e-mail address for you, so we cannot send e-mail."))
         return cleaned
+
+
+class SetPasswordForm(forms.Form):
+    """A new password, typed twice (an official's first one, or a citizen's after a reset)."""
+
+    password = forms.CharField(
+        label=_("New password"),
+        max_length=MAX_PASSWORD_LENGTH,
+        strip=False,
+        help_text=_(
+            "At least 12 characters. A phrase of several words is easy to remember and hard to guess. "
+            "Common passwords and ones like your name or e-mail address are not accepted."
+        ),
+        error_messages={"required": _("Enter a password.")},
+    )
+    password_again = forms.CharField(
+        label=_("Type the password again"),
+        max_length=MAX_PASSWORD_LENGTH,
+        strip=False,
+        error_messages={"required": _("Type the password again.")},
+    )
+
+    def __init__(self, person: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password:
+            try:
+                password_validation.validate_password(password, self.person)
+            except ValidationError as error:
+                self.add_error("password", error)
+        if password and again and password != again:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
+
+
+class ForgottenPasswordForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

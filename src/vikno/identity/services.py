@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import transaction
 
@@ -203,3 +204,26 @@ def notification_preferences_set(*, user: User, by_email: bool, by_sms: bool, so
         source_ip=source_ip,
         details={"email": by_email, "sms": by_sms},
     )
+
+
+# --- A forgotten password (citizens' portal accounts; officials get a new invitation from their admin) ------
+def password_reset_request(*, email: str) -> None:
+    """Send a reset link when a citizen's active portal account has this address; otherwise nothing. The
+    person sees the same page either way (no enumeration)."""
+    user = User.objects.filter(email__iexact=email, is_active=True, is_staff=False).first()
+    if user is not None and user.has_usable_password():
+        transaction.on_commit(lambda: tasks.send_password_reset.enqueue(str(user.pk)))
+
+
+@transaction.atomic
+def password_reset(*, user: User, token: str, password: str, source_ip: str | None) -> bool:
+    """Set a new password through a reset link. The link works once (the token is keyed to the old password);
+    every signed-in session ends, and the second factor is still needed at the next sign-in."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(locked, token):
+        return False
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    SignedInSession.objects.filter(user=locked, ended_at__isnull=True).update(ended_at=clock.now())
+    record(actor=locked, action="identity.password_reset", target=locked, source_ip=source_ip)
+    return True

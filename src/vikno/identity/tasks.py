@@ -35,3 +35,20 @@ def send_already_registered(email: str) -> bool:
     url = settings.SITE_URL + reverse("identity:password-sign-in")
     _mail("already_registered", {"url": url}, email)
     return True
+
+
+@task()
+def send_password_reset(user_id: str) -> bool:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from vikno.identity.models import User
+
+    user = User.objects.filter(pk=uuid.UUID(user_id), is_active=True, is_staff=False).first()
+    if user is None or not user.has_usable_password():
+        return False
+    kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    url = settings.SITE_URL + reverse("identity:reset-password", kwargs=kwargs)
+    _mail("password_reset", {"user": user, "url": url, "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}, user.email)
+    return True

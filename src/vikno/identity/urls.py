@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, security
+from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, password_reset, security
 
 app_name = "identity"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("account/check-email/", account.check_email, name="check-email"),
     path("account/verify/<str:token>/", account.verify_email, name="verify-email"),
     path("account/sign-in/", account.password_sign_in, CITIZEN, name="password-sign-in"),
+    path("account/forgotten-password/", password_reset.forgotten_password, name="forgotten-password"),
+    path("account/reset/<str:uidb64>/<str:token>/", password_reset.reset_password, name="reset-password"),
     path("account/sign-in/code/", account.second_factor, CITIZEN, name="second-factor"),
     path("account/sign-in/set-up/", account.enrol_totp, CITIZEN, name="enrol-totp"),
     path("account/sign-in/recovery/", account.recovery_sign_in, CITIZEN, name="recovery-sign-in"),

@@ -80,6 +80,8 @@ EXAMPLES = {
     "account/check-email/": "/account/check-email/",
     "account/verify/<str:token>/": "/account/verify/not-a-token/",
     "account/sign-in/": "/account/sign-in/",
+    "account/forgotten-password/": "/account/forgotten-password/",
+    "account/reset/<str:uidb64>/<str:token>/": "/account/reset/MQ/not-a-token/",
     "account/sign-in/code/": "/account/sign-in/code/",
     "account/sign-in/set-up/": "/account/sign-in/set-up/",
     "account/sign-in/recovery/": "/account/sign-in/recovery/",

@@ -5,8 +5,6 @@ is sent on to the same address with a placeholder, so the token does not linger 
 Referer header.
 """
 
-from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,47 +20,12 @@ from django.views.decorators.http import require_http_methods
 from vikno.core.access import public
 from vikno.core.http import client_ip
 from vikno.identity import officials
+from vikno.identity.forms import SetPasswordForm
 from vikno.identity.invitations import INVITATION_VALID_FOR, InvitationStatus, invitation_tokens
 from vikno.identity.models import User
 
 PLACEHOLDER = "set-password"
 SESSION_KEY = "vikno.invitation"  # {"uid": uidb64, "token": token}
-MAX_PASSWORD_LENGTH = 128
-
-
-class SetPasswordForm(forms.Form):
-    password = forms.CharField(
-        label=_("New password"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        help_text=_(
-            "At least 12 characters. A phrase of several words is easy to remember and hard to guess. "
-            "Common passwords and ones like your name or e-mail address are not accepted."
-        ),
-        error_messages={"required": _("Enter a password.")},
-    )
-    password_again = forms.CharField(
-        label=_("Type the password again"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        error_messages={"required": _("Type the password again.")},
-    )
-
-    def __init__(self, official: User, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.official = official
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        password, again = cleaned.get("password"), cleaned.get("password_again")
-        if password:
-            try:
-                password_validation.validate_password(password, self.official)
-            except ValidationError as error:
-                self.add_error("password", error)
-        if password and again and password != again:
-            self.add_error("password_again", _("The two passwords are not the same."))
-        return cleaned
 
 
 def _official(uidb64: str) -> User | None:

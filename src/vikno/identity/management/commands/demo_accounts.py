@@ -245,8 +245,12 @@ class Command(BaseCommand):
                 f'Demo sign-in for citizens: {settings.SITE_URL}/sign-in/ → "Sign in with Demo eID",',
                 "  then pick any made-up person and a way of proving who they are (the demo eID runs on "
                 f"{settings.DEMO_EID_URL}).",
+                f"  Or create a portal account at {settings.SITE_URL}/account/register/.",
                 "",
             ]
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            outbox = settings.EMAIL_FILE_PATH
+            lines += [f"E-mail the portal sends (links to confirm an address, invitations) goes to {outbox}/.", ""]
         business, child = DEMO_MANDATES
         lines += [
             f"Acting for someone else: {DEMO_CITIZEN['first_name']} {DEMO_CITIZEN['last_name']} "

@@ -121,9 +121,9 @@ def test_session_and_csrf_cookies_are_lax_and_secure_when_asked(client, settings
         "secure": secure,
         "samesite": "Lax",
     }
-    # The CSRF cookie stays readable by scripts (Django's default); the token is in every form anyway.
+    # No script reads the CSRF cookie: the token is in every form (and passkeys.js takes it from there).
     assert cookie_flags(sign_in_page.cookies[settings.CSRF_COOKIE_NAME]) == {
-        "httponly": False,
+        "httponly": True,
         "secure": secure,
         "samesite": "Lax",
     }
@@ -188,7 +188,7 @@ def test_production_mode_sends_the_headers_and_secure_cookies():
     }
     assert received == OTHER_HEADERS
     assert probe["session_cookie"] == {"httponly": True, "secure": True, "samesite": "Lax"}
-    assert probe["csrf_cookie"] == {"httponly": False, "secure": True, "samesite": "Lax"}
+    assert probe["csrf_cookie"] == {"httponly": True, "secure": True, "samesite": "Lax"}
 
 
 def style_hashes(html: str) -> list[str]:

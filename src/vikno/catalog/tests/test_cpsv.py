@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from pyshacl import validate
@@ -29,7 +28,7 @@ from vikno.catalog.cpsv.formats import parse, serialize
 from vikno.catalog.cpsv.importer import CpsvImportError, catalogue_import
 from vikno.catalog.tests import factories
 
-STANDARD_DIR = settings.BASE_DIR.parent / "shared" / "standards" / "cpsv-ap-3.2.0"
+STANDARD_DIR = Path(__file__).resolve().parents[1] / "cpsv" / "standard"  # official files, see its README
 BASE = "http://127.0.0.1:8000/id/"
 
 
@@ -37,9 +36,8 @@ def _standard_file(name: str) -> Path:
     path = STANDARD_DIR / name
     if not path.is_file():
         pytest.fail(
-            f"The CPSV-AP 3.2.0 standard file {path} is missing. The export is validated against the official "
-            "shapes kept in ../shared/standards/cpsv-ap-3.2.0 next to the repository; restore that directory "
-            "(or update STANDARD_DIR in this test if it moved)."
+            f"The CPSV-AP 3.2.0 standard file {path} is missing: the export is validated against the official "
+            "shapes kept in src/vikno/catalog/cpsv/standard/ (see its README)."
         )
     return path
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from vikno.audit.services import record
 from vikno.core import clock, rnokpp
 from vikno.identity import tasks
+from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import EidError, VerifiedIdentity
 from vikno.identity.models import EidIdentity, SignedInSession, User
 
@@ -153,14 +154,11 @@ def email_verify(*, token: str, source_ip: str | None) -> User | None:
     return user
 
 
-def password_signed_in(*, user: User, method: str, second_factor: str, source_ip: str | None) -> None:
-    record(
-        actor=user,
-        action="identity.signed_in",
-        target=user,
-        source_ip=source_ip,
-        details={"method": method, "second_factor": second_factor, "assurance": "low" if not user.is_staff else ""},
-    )
+def password_signed_in(
+    *, user: User, method: str, second_factor: str, assurance: Assurance, source_ip: str | None
+) -> None:
+    details = {"method": method, "second_factor": second_factor, "assurance": assurance.name.lower()}
+    record(actor=user, action="identity.signed_in", target=user, source_ip=source_ip, details=details)
 
 
 @transaction.atomic

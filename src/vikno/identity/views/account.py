@@ -8,8 +8,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,12 +16,18 @@ from django.views.decorators.http import require_http_methods
 from vikno.core.access import public
 from vikno.core.http import client_ip
 from vikno.identity import factors, services, tasks
-from vikno.identity.constants import Assurance
 from vikno.identity.forms import CodeForm, PasswordSignInForm, RecoveryCodeForm, RegistrationForm
-from vikno.identity.models import User
-from vikno.identity.session import password_step, remember_password_step, sign_in
+from vikno.identity.session import remember_password_step
+from vikno.identity.views.steps import (
+    CITIZEN,
+    OFFICIAL,
+    destination,
+    finish,
+    refuse,
+    step_or_restart,
+    url_name,
+)
 
-CITIZEN, OFFICIAL = "citizen", "official"
 WRONG_CREDENTIALS = _("The e-mail address or the password is not right.")
 WRONG_CODE = _("The code is not right, or it has expired. Enter the code the app shows now.")
 
@@ -32,27 +36,6 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
     """What django-axes answers while an account or an address is locked out after too many failures."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "identity/locked_out.html", {"lockout_minutes": minutes}, status=429)
-
-
-def _url(kind: str, name: str) -> str:
-    return reverse(f"identity:{'office-' if kind == OFFICIAL else ''}{name}")
-
-
-def _destination(request: HttpRequest, kind: str, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return reverse("admin:index") if kind == OFFICIAL else reverse("identity:cabinet")
-
-
-def _refuse(*, kind: str, reason: str, request: HttpRequest) -> None:
-    services.sign_in_refused(method=f"password:{kind}", reason=reason, detail="", source_ip=client_ip(request))
-
-
-def _finish(request: HttpRequest, user: User, *, kind: str, factor: str, next_url: str) -> None:
-    method = "password" if kind == CITIZEN else "password:official"
-    # A portal account proves only control of an e-mail address and a device: low assurance (eIDAS).
-    sign_in(request, user, method=method, assurance=Assurance.LOW, second_factor=factor)
-    services.password_signed_in(user=user, method=method, second_factor=factor, source_ip=client_ip(request))
 
 
 @public
@@ -69,7 +52,7 @@ def password_sign_in(request: HttpRequest, kind: str) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is not None and user.is_staff != (kind == OFFICIAL):
-            _refuse(kind=kind, reason="wrong_kind", request=request)
+            refuse(request, kind=kind, reason="wrong_kind")
             context["wrong_kind"] = True
             return render(request, "identity/password_sign_in.html", context, status=400)
         if user is not None:
@@ -78,32 +61,27 @@ def password_sign_in(request: HttpRequest, kind: str) -> HttpResponse:
                 return redirect("identity:check-email")
             remember_password_step(request, user, kind=kind, next_url=next_url)
             has_factor = factors.factors_of(user).any
-            return redirect(_url(kind, "second-factor" if has_factor else "enrol-totp"))
-        _refuse(kind=kind, reason="credentials", request=request)
+            return redirect(url_name(kind, "second-factor" if has_factor else "enrol-totp"))
+        refuse(request, kind=kind, reason="credentials")
         form.add_error(None, WRONG_CREDENTIALS)
     status = 400 if form.is_bound else 200
     return render(request, "identity/password_sign_in.html", context, status=status)
-
-
-def _step_or_restart(request: HttpRequest, kind: str) -> tuple[User, str] | HttpResponse:
-    step = password_step(request, kind=kind)
-    return step if step else redirect("identity:office-sign-in" if kind == OFFICIAL else "identity:password-sign-in")
 
 
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest, kind: str) -> HttpResponse:
-    step = _step_or_restart(request, kind)
+    step = step_or_restart(request, kind)
     if isinstance(step, HttpResponse):
         return step
     user, next_url = step
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if factors.totp_verify(user=user, code=form.cleaned_data["code"]):
-            _finish(request, user, kind=kind, factor="totp", next_url=next_url)
-            return redirect(_destination(request, kind, next_url))
-        _refuse(kind=kind, reason="second_factor", request=request)
+            finish(request, user, kind=kind, factor="totp")
+            return redirect(destination(request, kind, next_url))
+        refuse(request, kind=kind, reason="second_factor")
         form.add_error("code", WRONG_CODE)
     have = factors.factors_of(user)
     context: dict = {"form": form, "kind": kind, "passkeys": have.passkeys > 0, "totp": have.totp}
@@ -115,20 +93,20 @@ def second_factor(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrol_totp(request: HttpRequest, kind: str) -> HttpResponse:
     """First sign-in of an account without a second factor: set up an authenticator app, get recovery codes."""
-    step = _step_or_restart(request, kind)
+    step = step_or_restart(request, kind)
     if isinstance(step, HttpResponse):
         return step
     user, next_url = step
     if factors.factors_of(user).any:  # set up already: a second factor is needed to change it
-        return redirect(_url(kind, "second-factor"))
+        return redirect(url_name(kind, "second-factor"))
     device = factors.totp_pending_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
         if factors.totp_confirm(user=user, code=form.cleaned_data["code"], source_ip=ip):
             codes = factors.recovery_codes_generate(user=user, source_ip=ip)
-            _finish(request, user, kind=kind, factor="totp", next_url=next_url)
-            done = {"codes": codes, "next": _destination(request, kind, next_url)}
+            finish(request, user, kind=kind, factor="totp")
+            done = {"codes": codes, "next": destination(request, kind, next_url)}
             return render(request, "identity/recovery_codes.html", done)
         form.add_error("code", WRONG_CODE)
     context = {
@@ -144,16 +122,16 @@ def enrol_totp(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def recovery_sign_in(request: HttpRequest, kind: str) -> HttpResponse:
-    step = _step_or_restart(request, kind)
+    step = step_or_restart(request, kind)
     if isinstance(step, HttpResponse):
         return step
-    user, next_url = step
+    user, _next_url = step
     form = RecoveryCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if factors.recovery_code_use(user=user, code=form.cleaned_data["code"], source_ip=client_ip(request)):
-            _finish(request, user, kind=kind, factor="recovery", next_url=next_url)
+            finish(request, user, kind=kind, factor="recovery")
             return redirect("identity:security" if kind == CITIZEN else "admin:index")
-        _refuse(kind=kind, reason="recovery_code", request=request)
+        refuse(request, kind=kind, reason="recovery_code")
         form.add_error("code", _("This recovery code is not right or has been used already."))
     return render(
         request, "identity/recovery_sign_in.html", {"form": form, "kind": kind}, status=400 if form.is_bound else 200

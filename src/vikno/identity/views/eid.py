@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -16,12 +16,7 @@ from vikno.identity.constants import Assurance
 from vikno.identity.eid import client as eid
 from vikno.identity.eid.providers import EidProvider, all_providers, get_provider
 from vikno.identity.session import assurance_of, remember_pending, sign_in, take_pending
-
-
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return reverse("identity:cabinet")
+from vikno.identity.views.steps import CITIZEN, destination
 
 
 def _redirect_uri(provider: EidProvider) -> str:
@@ -36,7 +31,7 @@ def sign_in_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/sign_in.html",
-        {"providers": all_providers(), "next": _safe_next(request, request.GET.get("next"))},
+        {"providers": all_providers(), "next": destination(request, CITIZEN, request.GET.get("next"))},
     )
 
 
@@ -51,7 +46,7 @@ def eid_start(request: HttpRequest, slug: str) -> HttpResponse:
         url, pending = eid.start(
             provider,
             redirect_uri=_redirect_uri(provider),
-            next_url=_safe_next(request, request.POST.get("next")),
+            next_url=destination(request, CITIZEN, request.POST.get("next")),
             minimum=_level(request.POST.get("minimum")),
         )
     except eid.EidError as error:
@@ -85,9 +80,11 @@ def eid_callback(request: HttpRequest, slug: str) -> HttpResponse:
     sign_in(request, user, method=f"eid:{provider.slug}", assurance=identity.assurance)
     if identity.assurance < pending.minimum:
         # Signed in, but at a lower level than the service needs: say so and offer to try again.
-        query = urlencode({"level": str(pending.minimum), "next": _safe_next(request, pending.next_url), "lower": "1"})
+        query = urlencode(
+            {"level": str(pending.minimum), "next": destination(request, CITIZEN, pending.next_url), "lower": "1"}
+        )
         return redirect(f"{reverse('identity:step-up')}?{query}")
-    return redirect(_safe_next(request, pending.next_url))
+    return redirect(destination(request, CITIZEN, pending.next_url))
 
 
 def _level(value: str | None) -> Assurance:
@@ -104,7 +101,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
     """A service needs a higher level of assurance than this session has: confirm identity again with eID."""
     level = _level(request.GET.get("level"))
     current = assurance_of(request)
-    next_url = _safe_next(request, request.GET.get("next"))
+    next_url = destination(request, CITIZEN, request.GET.get("next"))
     if current is not None and current >= level:
         return redirect(next_url)
     context = {

@@ -20,12 +20,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vikno.core.access import citizen, official, public
 from vikno.core.http import client_ip, user_agent
-from vikno.identity import factors, passkeys, services
+from vikno.identity import factors, passkeys
 from vikno.identity.forms import CodeForm
 from vikno.identity.models import User
 from vikno.identity.session import password_step
-from vikno.identity.views.account import CITIZEN, OFFICIAL, _destination, _finish, _step_or_restart, _url
-from vikno.identity.views.security import _device
+from vikno.identity.views.steps import (
+    CITIZEN,
+    OFFICIAL,
+    destination,
+    device_label,
+    finish,
+    refuse,
+    step_or_restart,
+    url_name,
+)
 
 NOT_SENT = _("Your browser did not send a passkey. Passkeys need JavaScript turned on. Try again.")
 EXPIRED = _("The request for your passkey has expired. Try again.")
@@ -107,7 +115,7 @@ def sign_in_options(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 @require_POST
 def sign_in(request: HttpRequest, kind: str) -> HttpResponse:
-    step = _step_or_restart(request, kind)
+    step = step_or_restart(request, kind)
     if isinstance(step, HttpResponse):
         return step
     user, next_url = step
@@ -124,9 +132,9 @@ def sign_in(request: HttpRequest, kind: str) -> HttpResponse:
         except passkeys.PasskeyRefused as error:
             message, code = REFUSED, error.code
         else:
-            _finish(request, user, kind=kind, factor="passkey", next_url=next_url)
-            return redirect(_destination(request, kind, next_url))
-    services.sign_in_refused(method=f"password:{kind}", reason="passkey", detail=code, source_ip=client_ip(request))
+            finish(request, user, kind=kind, factor="passkey")
+            return redirect(destination(request, kind, next_url))
+    refuse(request, kind=kind, reason="passkey", detail=code)
     have = factors.factors_of(user)
     context = {
         "form": CodeForm(),
@@ -157,20 +165,20 @@ def enrol_options(request: HttpRequest, kind: str) -> HttpResponse:
 @never_cache
 @require_POST
 def enrol(request: HttpRequest, kind: str) -> HttpResponse:
-    step = _step_or_restart(request, kind)
+    step = step_or_restart(request, kind)
     if isinstance(step, HttpResponse):
         return step
     user, next_url = step
     if factors.factors_of(user).any:
-        return redirect(_url(kind, "second-factor"))
+        return redirect(url_name(kind, "second-factor"))
     form = PasskeyForm(request.POST)
     response_json = form.cleaned_data["credential"] if form.is_valid() else ""
-    name = _device(user_agent(request))
+    name = device_label(user_agent(request))
     problem = _register(request, user, response_json=response_json, name=name)
     if problem is None:
         codes = factors.recovery_codes_generate(user=user, source_ip=client_ip(request))
-        _finish(request, user, kind=kind, factor="passkey", next_url=next_url)
-        done = {"codes": codes, "next": _destination(request, kind, next_url)}
+        finish(request, user, kind=kind, factor="passkey")
+        done = {"codes": codes, "next": destination(request, kind, next_url)}
         return render(request, "identity/recovery_codes.html", done)
     device = factors.totp_pending_device(user)
     context = {
@@ -203,7 +211,7 @@ def _add_options(request: HttpRequest) -> HttpResponse:
 
 def _add(request: HttpRequest, kind: str) -> HttpResponse:
     user = _signed_in_user(request)
-    initial = {"name": _device(user_agent(request))}
+    initial = {"name": device_label(user_agent(request))}
     form = NewPasskeyForm(request.POST if request.method == "POST" else None, initial=initial)
     problem = None
     if request.method == "POST" and form.is_valid():
@@ -216,7 +224,7 @@ def _add(request: HttpRequest, kind: str) -> HttpResponse:
         "form": form,
         "kind": kind,
         "passkey_error": problem,
-        "options_url": reverse(_url_name(kind, "passkey-add-options")),
+        "options_url": reverse(url_name(kind, "passkey-add-options")),
         "back_url": _back_url(kind),
     }
     return render(request, "identity/passkey_add.html", context, status=400 if form.is_bound else 200)
@@ -233,10 +241,6 @@ def _remove(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "identity/passkey_remove_refused.html", context, status=400)
     messages.success(request, gettext("The passkey is removed."))
     return redirect(_back_url(kind))
-
-
-def _url_name(kind: str, name: str) -> str:
-    return f"identity:{'office-' if kind == OFFICIAL else ''}{name}"
 
 
 @citizen

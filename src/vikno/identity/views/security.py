@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from user_agents import parse as parse_user_agent
 
 from vikno.core.access import citizen
 from vikno.core.http import client_ip
@@ -18,13 +17,7 @@ from vikno.identity.forms import CodeForm, NotificationPreferencesForm
 from vikno.identity.models import SignedInSession, User
 from vikno.identity.session import current_session_id
 from vikno.identity.views.account import WRONG_CODE
-
-
-def _device(user_agent: str) -> str:
-    if not user_agent:
-        return _("Unknown device")
-    agent = parse_user_agent(user_agent)
-    return _("%(browser)s on %(system)s") % {"browser": agent.browser.family, "system": agent.os.family}
+from vikno.identity.views.steps import device_label
 
 
 @citizen
@@ -34,7 +27,7 @@ def security(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     this_session = current_session_id(request)
     sessions = [
-        {"row": row, "device": _device(row.user_agent), "current": row.public_id == this_session}
+        {"row": row, "device": device_label(row.user_agent), "current": row.public_id == this_session}
         for row in SignedInSession.objects.filter(user=user, ended_at__isnull=True).order_by("-last_seen_at")
     ]
     context = {

@@ -6,11 +6,13 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Debian packages the portal needs to issue documents: WeasyPrint renders PDFs with Pango and these fonts.
+RUN_SYSTEM_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Debian packages the browser and document tests need.
-TEST_SYSTEM_PACKAGES := chromium fonts-dejavu-core gettext
+TEST_SYSTEM_PACKAGES := chromium gettext $(RUN_SYSTEM_PACKAGES)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench system-deps clean
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench bench-applications system-deps run-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -36,9 +38,11 @@ messages: $(VENV)/.installed ## Compile the translations (.po to .mo)
 setup: $(VENV)/.installed src/vikno/web/static/vikno/vikno.css messages ## Create the virtualenv, install packages, build CSS and translations
 	@mkdir -p var
 
-demo: setup ## Migrate the embedded database and load the demo catalogue (idempotent)
+demo: setup run-deps ## Migrate the embedded database and load the demo catalogue and online services (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) demo_pki
+	$(MANAGE) demo_definitions
 
 run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a worker and the demo eID
 	@$(MANAGE) demo_accounts
@@ -59,6 +63,14 @@ system-deps: ## Install the Debian packages the browser tests need (as root)
 	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
+run-deps: ## Install the Debian packages that issuing documents needs (as root; otherwise says which are missing)
+	@command -v dpkg >/dev/null || exit 0; missing=""; \
+	for p in $(RUN_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Documents cannot be issued until you install:$$missing (sudo apt-get install$$missing)"; fi; \
+	fi
+
 test: setup system-deps ## Set everything up and run the whole test suite
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -74,6 +86,9 @@ check-migrations: setup ## Fail when a model change has no migration
 
 bench: demo ## Print the search benchmark figures
 	$(PY) bench/search_bench.py
+
+bench-applications: setup ## Print submission and queue figures on PostgreSQL (DATABASE_URL's server; BENCH_ARGS=--keep)
+	$(PY) bench/applications_bench.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node packages and local data
 	rm -rf $(VENV) node_modules var src/vikno/web/static/vikno

@@ -17,6 +17,9 @@ urlpatterns += i18n_patterns(
     path("", include("vikno.web.urls")),
     path("", include("vikno.identity.urls")),
     path("", include("vikno.catalog.urls")),
+    path("", include("vikno.documents.urls")),
+    path("", include("vikno.applications.urls")),
+    path("", include("vikno.backoffice.urls")),
     prefix_default_language=False,
 )
 

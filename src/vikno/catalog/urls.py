@@ -1,13 +1,12 @@
 from django.urls import path
 
-from vikno.catalog import views, views_apply
+from vikno.catalog import views
 
 app_name = "catalog"
 
 urlpatterns = [
     path("services/", views.service_index, name="service-index"),
     path("services/<slug:slug>/", views.service_detail, name="service-detail"),
-    path("services/<slug:slug>/apply/", views_apply.apply_start, name="apply-start"),
     path("search/", views.search, name="search"),
     path("topics/<slug:slug>/", views.sector_detail, name="sector-detail"),
     path("life-events/", views.life_event_index, name="life-event-index"),

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "vikno.audit",
     "vikno.identity",
     "vikno.catalog",
+    "vikno.documents",
+    "vikno.privacy",
+    "vikno.applications",
+    "vikno.backoffice",
     "vikno.api",
 ]
 
@@ -150,6 +154,11 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 RQ_SHOW_ADMIN_LINK = False
 # A worker that has not reported for this long makes /readyz fail.
 WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
+# Tasks every worker enqueues on a schedule (dotted path: seconds between runs). The tasks are idempotent, so
+# several workers enqueueing the same one is harmless.
+WORKER_SCHEDULE = {
+    "vikno.applications.tasks.send_deadline_reminders": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
+}
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 
 # How many reverse proxies of ours stand in front of the portal (their X-Forwarded-For entries are trusted).
@@ -340,6 +349,26 @@ CATALOG_REVIEW_INTERVAL_MONTHS = env_int("VIKNO_CATALOG_REVIEW_INTERVAL_MONTHS",
 # The URI namespace of the catalogue's linked-data identifiers (CPSV-AP export).
 CATALOG_URI_BASE = env_str("VIKNO_CATALOG_URI_BASE", SITE_URL + "/id/")
 
+# --- Issued documents -----------------------------------------------------------------------------------
+# Signed PDFs are kept in a private store, never under the static or media web root.
+VIKNO_PRIVATE_STORAGE_DIR = Path(env_str("VIKNO_PRIVATE_STORAGE_DIR") or VAR_DIR / "private")
+# Signing keys and certificates live in files, never in the database (docs/architecture.md, "Issued documents"):
+# ca.pem (trust roots), organisations/<EDRPOU code or slug>/{certificate,key}.pem, organisations/default/.
+VIKNO_SIGNING_DIR = Path(env_str("VIKNO_SIGNING_DIR") or VAR_DIR / "pki")
+# Further PEM files of trusted roots, besides <VIKNO_SIGNING_DIR>/ca.pem (comma-separated paths).
+VIKNO_SIGNING_TRUST_ROOTS = env_list("VIKNO_SIGNING_TRUST_ROOTS", [])
+# The largest PDF the public verification page accepts.
+VIKNO_VERIFY_MAX_BYTES = env_int("VIKNO_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Applications ---------------------------------------------------------------------------------------
+# Uploads: the largest file, how many files one application may carry, and the kinds accepted (found from the
+# content of the file, never from its name).
+VIKNO_UPLOAD_MAX_BYTES = env_int("VIKNO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+VIKNO_UPLOAD_MAX_FILES = env_int("VIKNO_UPLOAD_MAX_FILES", 20)
+VIKNO_UPLOAD_TYPES = env_list("VIKNO_UPLOAD_TYPES", ["application/pdf", "image/jpeg", "image/png"])
+# How many working days before the deadline a case is "near its deadline" in the officials' queue.
+VIKNO_NEAR_DEADLINE_DAYS = env_int("VIKNO_NEAR_DEADLINE_DAYS", 3)
+
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -380,7 +409,12 @@ def logging_config(log_format: str) -> dict:
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
         "root": {"handlers": ["console"], "level": LOG_LEVEL},
-        "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            "axes": {"level": "WARNING"},
+            "weasyprint": {"level": "WARNING"},  # a line per rendering step otherwise
+            "fontTools": {"level": "WARNING"},
+        },
     }
 
 

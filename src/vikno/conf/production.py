@@ -1,5 +1,7 @@
 """Production overlay: secure defaults, and a refusal to start on settings that would be unsafe."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from vikno.conf.base import *  # noqa: F403
@@ -30,6 +32,11 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("DATABASE_URL must point to PostgreSQL.")
     if settings["DEMO_EID"]:
         problems.append("VIKNO_DEMO_EID must be off: the demo eID lets anyone sign in as anyone.")
+    # `manage.py demo_pki` leaves a DEMO file (vikno.documents.pki.DEMO_MARKER) next to the keys it makes.
+    if (Path(settings["VIKNO_SIGNING_DIR"]) / "DEMO").exists():
+        problems.append(
+            "VIKNO_SIGNING_DIR holds the demo PKI (it has a DEMO file): documents would be signed with demo keys."
+        )
     return problems
 
 

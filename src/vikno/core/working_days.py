@@ -44,3 +44,14 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days come after `start` up to and including `end` (0 when `end` is not later)."""
+    count = 0
+    current = start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count

@@ -21,6 +21,7 @@ INLINE_MODELS = ("legalresource", "evidence", "channel", "contactpoint", "openin
 # Reference lists editors pick from but do not change; revisions are shown read-only on each service.
 VIEWED_MODELS = ("organisation", "sector", "lifeevent", "servicerevision")
 PUBLISH_PERMISSION = "publish_publicservice"
+DEFINITION_PERMISSIONS = ("add_servicedefinition", "change_servicedefinition", "view_servicedefinition")
 
 ORGANISATION_ADMINS_GROUP = "Organisation admins"
 CASE_OFFICERS_GROUP = "Case officers"
@@ -59,8 +60,11 @@ def catalogue_permissions(*, publish: bool) -> list[Permission]:
     wanted |= Q(codename__in=[f"view_{model}" for model in VIEWED_MODELS])
     if publish:
         wanted |= Q(codename=PUBLISH_PERMISSION)
-    permissions = list(Permission.objects.filter(wanted, content_type__app_label="catalog"))
-    expected = len(EDITED_MODELS) * 3 + len(INLINE_MODELS) * 4 + len(VIEWED_MODELS) + int(publish)
+    # Service designers also edit how their services are applied for online (the applications app's definitions).
+    designs = Q(codename__in=DEFINITION_PERMISSIONS, content_type__app_label="applications")
+    permissions = list(Permission.objects.filter(Q(wanted, content_type__app_label="catalog") | designs))
+    expected = len(DEFINITION_PERMISSIONS) + len(EDITED_MODELS) * 3 + len(INLINE_MODELS) * 4
+    expected += len(VIEWED_MODELS) + int(publish)
     if len(permissions) != expected:
         raise ImproperlyConfigured("Some catalogue permissions are missing; run `manage.py migrate` first.")
     return permissions

@@ -30,6 +30,8 @@ from vikno.identity.tests.helpers import sign_in_citizen, sign_in_official
 
 pytestmark = pytest.mark.django_db
 
+NO_SUCH = "00000000-0000-4000-8000-000000000000"  # a well-formed id of nothing: the answer is 404 for the allowed
+
 # One real address per route (objects from the `world` fixture are formatted in). Add one for every new route.
 EXAMPLES = {
     "healthz": "/healthz",
@@ -117,6 +119,28 @@ EXAMPLES = {
     "centres/": "/centres/",
     "centres/<slug:slug>/": "/centres/{w.centre.slug}/",
     "open-data/": "/open-data/",
+    "verify/": "/verify/",
+    "verify/<str:code>/": "/verify/K7QF-3MHP-2W9J/",
+    "applications/<uuid:application_id>/check/": f"/applications/{NO_SUCH}/check/",
+    "applications/<uuid:application_id>/sent/": f"/applications/{NO_SUCH}/sent/",
+    "applications/<uuid:application_id>/discard/": f"/applications/{NO_SUCH}/discard/",
+    "applications/<uuid:application_id>/steps/<slug:step_id>/": f"/applications/{NO_SUCH}/steps/purpose/",
+    "cabinet/applications/": "/cabinet/applications/",
+    "cabinet/applications/<uuid:application_id>/": f"/cabinet/applications/{NO_SUCH}/",
+    "cabinet/applications/<uuid:application_id>/withdraw/": f"/cabinet/applications/{NO_SUCH}/withdraw/",
+    "cabinet/applications/<uuid:application_id>/result.pdf": f"/cabinet/applications/{NO_SUCH}/result.pdf",
+    "cabinet/applications/<uuid:application_id>/files/<uuid:attachment_id>/": (
+        f"/cabinet/applications/{NO_SUCH}/files/{NO_SUCH}/"
+    ),
+    "office/cases/": "/office/cases/",
+    "office/cases/assign/": "/office/cases/assign/",
+    "office/cases/<uuid:application_id>/": f"/office/cases/{NO_SUCH}/",
+    "office/cases/<uuid:application_id>/files/<uuid:attachment_id>/": f"/office/cases/{NO_SUCH}/files/{NO_SUCH}/",
+    "office/cases/<uuid:application_id>/notes/": f"/office/cases/{NO_SUCH}/notes/",
+    "office/cases/<uuid:application_id>/assign/": f"/office/cases/{NO_SUCH}/assign/",
+    "office/cases/<uuid:application_id>/actions/<str:transition_id>/": f"/office/cases/{NO_SUCH}/actions/approve/",
+    "office/cases/<uuid:application_id>/decision/confirm/": f"/office/cases/{NO_SUCH}/decision/confirm/",
+    "office/cases/<uuid:application_id>/decision/return/": f"/office/cases/{NO_SUCH}/decision/return/",
 }
 # Routes that carry an address of their own besides the one above: each language prefix is the same view.
 SIGN_IN_PAGES = ("/sign-in/", "/account/sign-in/", "/office/sign-in/", "/admin/login/")

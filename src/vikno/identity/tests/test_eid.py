@@ -272,7 +272,7 @@ def test_a_citizen_below_the_services_level_is_asked_to_step_up_not_refused(clie
     from vikno.identity.tests.helpers import sign_in_citizen
 
     service = _service_needing(Assurance.HIGH)
-    apply = reverse("catalog:apply-start", kwargs={"slug": service.slug})
+    apply = reverse("applications:start", kwargs={"slug": service.slug})
     sign_in_citizen(client, User.objects.create_user(username="low"), assurance=Assurance.LOW, method="password")
 
     response = client.get(apply)
@@ -294,7 +294,7 @@ def test_a_citizen_below_the_services_level_is_asked_to_step_up_not_refused(clie
 
 def test_a_step_up_that_brings_back_a_lower_level_says_so(client, settings, provider):
     service = _service_needing(Assurance.SUBSTANTIAL)
-    apply = reverse("catalog:apply-start", kwargs={"slug": service.slug})
+    apply = reverse("applications:start", kwargs={"slug": service.slug})
     started = client.post(START, {"minimum": "2", "next": apply})
     assert query_of(started["Location"])["acr_values"] == f"{HIGH} http://eidas.europa.eu/LoA/substantial"
     # The demo provider lets the person pick any method; a real one would refuse to go below acr_values.
@@ -308,6 +308,6 @@ def test_a_step_up_that_brings_back_a_lower_level_says_so(client, settings, prov
 
 def test_the_apply_page_sends_anonymous_visitors_to_sign_in(client):
     service = _service_needing(Assurance.LOW)
-    response = client.get(reverse("catalog:apply-start", kwargs={"slug": service.slug}))
+    response = client.get(reverse("applications:start", kwargs={"slug": service.slug}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("identity:sign-in") + "?next=")

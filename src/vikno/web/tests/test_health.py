@@ -66,6 +66,8 @@ SAFE_PRODUCTION = {
     "VIKNO_ALLOWED_HOSTS": "portal.example.gov.ua",
     "DATABASE_URL": "postgres://vikno@127.0.0.1:5432/vikno",
     "VIKNO_DEMO_EID": "false",
+    # Not var/pki, which holds the demo PKI (refused in production) once `make demo` has run.
+    "VIKNO_SIGNING_DIR": "/nonexistent/vikno-signing",
 }
 
 

@@ -6,10 +6,12 @@ While it runs, a heartbeat row tells /readyz that somebody is taking tasks off t
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 
 from vikno.core import clock
 from vikno.core.models import WorkerHeartbeat
@@ -27,6 +29,23 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
         connection.close()
 
 
+def _schedule(stop: threading.Event) -> None:
+    """Enqueue each scheduled task at start and then every so many seconds (settings.WORKER_SCHEDULE)."""
+    tasks = {import_string(path): seconds for path, seconds in settings.WORKER_SCHEDULE.items()}
+    last: dict = {}
+    try:
+        while not stop.is_set():
+            now = time.monotonic()
+            for scheduled, seconds in tasks.items():
+                if now - last.get(scheduled, -seconds) >= seconds:
+                    close_old_connections()
+                    scheduled.enqueue()
+                    last[scheduled] = now
+            stop.wait(min(tasks.values(), default=60))
+    finally:
+        connection.close()
+
+
 class Command(BaseCommand):
     help = "Run the background task worker of the configured backend (VIKNO_TASK_BACKEND)."
 
@@ -38,6 +57,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         heart = threading.Thread(target=_beat, args=(worker_id, stop), name="heartbeat", daemon=True)
         heart.start()
+        scheduler = threading.Thread(target=_schedule, args=(stop,), name="scheduler", daemon=True)
+        scheduler.start()
         self.stdout.write(f"Vikno worker {worker_id} on the {settings.TASK_BACKEND} task backend")
         try:
             if settings.TASK_BACKEND == "rq":
@@ -55,4 +76,5 @@ class Command(BaseCommand):
         finally:
             stop.set()
             heart.join(timeout=5)
+            scheduler.join(timeout=5)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

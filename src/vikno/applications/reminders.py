@@ -1,0 +1,59 @@
+"""Reminding officials of deadlines: N working days before a case is due, as the case's workflow says."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from vikno.applications.constants import DefinitionStatus, EventKind
+from vikno.applications.models import Application, DeadlineReminder, ServiceDefinition
+from vikno.applications.selectors import definition_of
+from vikno.applications.services import add_event
+from vikno.core import clock
+from vikno.core.working_days import add_working_days, working_days_between
+
+
+def reminders_due() -> list[tuple[Application, int]]:
+    """Open cases reaching one of their workflow's reminder points today (or past it, not yet reminded)."""
+    today = clock.today()
+    due = []
+    cases = (
+        Application.objects.filter(decided_at__isnull=True, clock_stopped_on__isnull=True)
+        .filter(due_date__lte=add_working_days(today, _furthest_reminder()))
+        .exclude(state="draft")
+        .select_related("definition")
+    )
+    sent = set(
+        DeadlineReminder.objects.filter(application__in=cases).values_list("application_id", "due_date", "days_before")
+    )
+    for case in cases.iterator(chunk_size=500):
+        due_date = case.due_date or today
+        left = working_days_between(today, due_date)
+        for days in definition_of(case.definition).workflow.reminder_days:
+            if left <= days and (case.pk, case.due_date, days) not in sent:
+                due.append((case, days))
+                break  # one reminder per case per run: the nearest point passed
+    return due
+
+
+def _furthest_reminder() -> int:
+    """The most working days before a deadline any definition in use reminds (only such cases are looked at)."""
+    days = [0]
+    for stored in ServiceDefinition.objects.exclude(status=DefinitionStatus.DRAFT).only("pk", "status"):
+        days += definition_of(stored).workflow.reminder_days
+    return max(days)
+
+
+def reminder_record(*, application: Application, days_before: int) -> DeadlineReminder | None:
+    """Note the reminder once; None when it was already noted (a repeated or concurrent run)."""
+    try:
+        with transaction.atomic():
+            reminder = DeadlineReminder.objects.create(
+                application=application,
+                due_date=application.due_date or clock.today(),
+                days_before=days_before,
+                sent_at=clock.now(),
+            )
+            add_event(application, EventKind.REMINDER, citizen_visible=False, text=str(days_before))
+            return reminder
+    except IntegrityError:
+        return None

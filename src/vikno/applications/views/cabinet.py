@@ -1,0 +1,133 @@
+"""The applicant's applications in their cabinet: list, one application's story, answering requests, withdrawing,
+downloading their own files and the signed result."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vikno.applications import selectors, services
+from vikno.applications.exceptions import ActionRefused
+from vikno.applications.models import Application
+from vikno.applications.presenting import answer_rows
+from vikno.applications.uploads import UploadRefused, accepted_kinds, stream
+from vikno.core.access import citizen
+from vikno.core.http import client_ip
+from vikno.documents.selectors import document_open
+
+
+def _own(request: HttpRequest, application_id) -> Application:
+    application = selectors.application_get_for_citizen(citizen=request.user, application_id=application_id)
+    if application is None:
+        raise Http404
+    return application
+
+
+@citizen
+@never_cache
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    applications = list(selectors.applications_for_citizen(citizen=request.user))
+    for application in applications:
+        workflow = selectors.definition_of(application.definition).workflow
+        application.status_label = workflow.state(application.state).title  # type: ignore[attr-defined]
+    return render(request, "applications/mine.html", {"applications": applications})
+
+
+def _detail_context(application: Application) -> dict:
+    definition = selectors.definition_of(application.definition)
+    workflow = definition.workflow
+    open_request = application.information_requests.filter(answered_at=None).first()
+    return {
+        "application": application,
+        "service": application.service,
+        "state": workflow.state(application.state) if not application.is_draft else None,
+        "events": application.events.filter(citizen_visible=True).select_related("actor"),
+        "open_request": open_request,
+        "requests": application.information_requests.all(),
+        "rows": answer_rows(definition.form, application.answers, application),
+        "can_withdraw": any(
+            workflow.outcome_of(t.target) == "withdrawn" for t in workflow.available(application.state, by="citizen")
+        ),
+        "kinds": accepted_kinds(),
+        "state_labels": {s.id: s.title for s in workflow.states.values()},
+    }
+
+
+@citizen
+@never_cache
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, application_id) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.is_draft:
+        return render(request, "applications/draft.html", {"application": application})
+    context = _detail_context(application)
+    if request.method == "POST":
+        request_row = context["open_request"]
+        if request_row is None:
+            raise Http404
+        answer = request.POST.get("answer", "")
+        if len(answer) > 5000:
+            context["answer_error"] = _("The answer must be 5,000 characters or fewer")
+        else:
+            try:
+                services.information_provide(
+                    application=application,
+                    request=request_row,
+                    answer=answer,
+                    files=request.FILES.getlist("files")[:5],
+                    actor=request.user,
+                    source_ip=client_ip(request),
+                )
+                return redirect("applications:detail", application.pk)
+            except (ActionRefused, UploadRefused) as error:
+                context["answer_error"] = error.message if isinstance(error, ActionRefused) else str(error)
+        context["answer"] = answer
+        return render(request, "applications/detail.html", context, status=400)
+    return render(request, "applications/detail.html", context)
+
+
+@citizen
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, application_id) -> HttpResponse:
+    application = _own(request, application_id)
+    context: dict[str, object] = {"application": application, "service": application.service}
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()[:1000]
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=reason, source_ip=client_ip(request)
+            )
+        except ActionRefused as refused:
+            context["error"] = refused.message
+            return render(request, "applications/withdraw.html", context, status=400)
+        return redirect("applications:detail", application.pk)
+    return render(request, "applications/withdraw.html", context)
+
+
+@citizen
+@require_GET
+def attachment(request: HttpRequest, application_id, attachment_id) -> FileResponse:
+    application = _own(request, application_id)
+    found = selectors.attachment_get_for_citizen(
+        citizen=request.user, application=application, attachment_id=attachment_id
+    )
+    if found is None:
+        raise Http404
+    return stream(found)
+
+
+@citizen
+@require_GET
+def result(request: HttpRequest, application_id) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.result_document is None:
+        raise Http404
+    document = application.result_document
+    response = HttpResponse(document_open(document=document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
+    return response

@@ -22,6 +22,7 @@ def demo_organisations():
     ministry = OrganisationFactory(slug="ministry-of-internal-affairs")
     OrganisationFactory(slug="state-migration-service", parent=ministry)
     OrganisationFactory(slug="kyiv-city-council")
+    OrganisationFactory(slug="pension-fund")
 
 
 def test_the_demo_values_are_valid_codes():

@@ -23,7 +23,13 @@ from vikno.audit.services import record
 from vikno.catalog.models import Organisation
 from vikno.identity import mandates
 from vikno.identity.constants import Role
-from vikno.identity.groups import EDITORS_GROUP, ORGANISATION_ADMINS_GROUP, SUPERVISORS_GROUP, ensure_role_groups
+from vikno.identity.groups import (
+    CASE_OFFICERS_GROUP,
+    EDITORS_GROUP,
+    ORGANISATION_ADMINS_GROUP,
+    SUPERVISORS_GROUP,
+    ensure_role_groups,
+)
 from vikno.identity.models import Mandate, PartyKind, User
 
 SIGN_IN_URL = f"{settings.SITE_URL}/office/sign-in/"
@@ -101,6 +107,47 @@ DEMO_ACCOUNTS = (
         organisation="kyiv-city-council",
         role=Role.EDITOR,
         group=EDITORS_GROUP,
+    ),
+    # Officials who handle the demo services' applications in the back office (/office/cases/).
+    DemoAccount(
+        email="officer.mia@vikno.localhost",
+        password="Vikno-Officer-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Андрій",
+        last_name="Справочинець",
+        description="Case officer, Ministry of Internal Affairs (criminal record certificates)",
+        organisation="ministry-of-internal-affairs",
+        role=Role.CASE_OFFICER,
+        group=CASE_OFFICERS_GROUP,
+    ),
+    DemoAccount(
+        email="officer.kyiv@vikno.localhost",
+        password="Vikno-Officer-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Наталія",
+        last_name="Справочинець",
+        description="Case officer, Kyiv City Council (declaring the place of residence)",
+        organisation="kyiv-city-council",
+        role=Role.CASE_OFFICER,
+        group=CASE_OFFICERS_GROUP,
+    ),
+    DemoAccount(
+        email="officer.pfu@vikno.localhost",
+        password="Vikno-Officer-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Богдан",
+        last_name="Справочинець",
+        description="Case officer, Pension Fund (birth allowance: proposes decisions)",
+        organisation="pension-fund",
+        role=Role.CASE_OFFICER,
+        group=CASE_OFFICERS_GROUP,
+    ),
+    DemoAccount(
+        email="officer2.pfu@vikno.localhost",
+        password="Vikno-Officer-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Світлана",
+        last_name="Перевірниця",
+        description="Case officer, Pension Fund (confirms the other's decisions: four eyes)",
+        organisation="pension-fund",
+        role=Role.CASE_OFFICER,
+        group=CASE_OFFICERS_GROUP,
     ),
 )
 

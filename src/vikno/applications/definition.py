@@ -147,10 +147,15 @@ class State:
     label: Any
     final: bool = False
     outcome: str = ""
+    citizen_label: Any = None  # how the applicant reads it, when officials' wording does not fit them
 
     @property
     def title(self) -> str:
         return text(self.label)
+
+    @property
+    def citizen_title(self) -> str:
+        return text(self.citizen_label or self.label)
 
 
 @dataclass(frozen=True)
@@ -321,6 +326,7 @@ def load_workflow(raw: dict, problems: list[str]) -> Workflow:
             label=spec.get("label", state_id),
             final=bool(spec.get("final")),
             outcome=spec.get("outcome", ""),
+            citizen_label=spec.get("citizen_label"),
         )
         for state_id, spec in (raw.get("states") or {}).items()
     }

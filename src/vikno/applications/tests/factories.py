@@ -88,7 +88,10 @@ WORKFLOW = {
     "states": {
         "submitted": {"label": _t("Отримано", "Received")},
         "in_review": {"label": _t("Розглядається", "Being considered")},
-        "awaiting_information": {"label": _t("Очікує вашої відповіді", "Waiting for your answer")},
+        "awaiting_information": {
+            "label": _t("Очікує відповіді заявника", "Waiting for the applicant"),
+            "citizen_label": _t("Очікує вашої відповіді", "Waiting for your answer"),
+        },
         "approved": {"label": _t("Погоджено", "Approved"), "final": True, "outcome": "approval"},
         "refused": {"label": _t("Відмовлено", "Refused"), "final": True, "outcome": "refusal"},
         "withdrawn": {"label": _t("Відкликано", "Withdrawn"), "final": True, "outcome": "withdrawn"},

@@ -33,7 +33,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     applications = list(selectors.applications_for_citizen(citizen=request.user))
     for application in applications:
         workflow = selectors.definition_of(application.definition).workflow
-        application.status_label = workflow.state(application.state).title  # type: ignore[attr-defined]
+        application.status_label = workflow.state(application.state).citizen_title  # type: ignore[attr-defined]
     return render(request, "applications/mine.html", {"applications": applications})
 
 
@@ -53,7 +53,7 @@ def _detail_context(application: Application) -> dict:
             workflow.outcome_of(t.target) == "withdrawn" for t in workflow.available(application.state, by="citizen")
         ),
         "kinds": accepted_kinds(),
-        "state_labels": {s.id: s.title for s in workflow.states.values()},
+        "state_labels": {s.id: s.citizen_title for s in workflow.states.values()},
     }
 
 

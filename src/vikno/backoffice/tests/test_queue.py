@@ -100,7 +100,7 @@ def test_filters_by_service_and_by_another_official(office, officer, second_offi
 def test_the_filter_form_offers_the_services_states_and_officials(office, officer, second_officer, mixed, service):
     html = office(officer).get(QUEUE).content.decode()
     assert f'<option value="{service.pk}">' in html
-    assert '<option value="awaiting_information">Waiting for your answer</option>' in html
+    assert '<option value="awaiting_information">Waiting for the applicant</option>' in html
     assert f'<option value="{second_officer.pk}">Бойко Марія</option>' in html
 
 

@@ -8,6 +8,7 @@ and each problem becomes one translated message pointing at the input to fix (GO
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from vikno.core import clock, rnokpp
 PHONE = re.compile(r"\+\d{10,15}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_GROUP_ENTRIES = 20
+MAX_TEXT = 5000  # for a text question whose schema sets no maxLength of its own
 
 checker = FormatChecker(formats=())
 
@@ -78,7 +80,7 @@ def _date(post: QueryDict, prefix: str) -> tuple[str | None, bool]:
         if year < 1000:
             raise ValueError
         return dt.date(year, month, day).isoformat(), False
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, True
 
 
@@ -99,9 +101,17 @@ def _simple(question: Question, post: QueryDict, prefix: str, problems: list[Pro
     raw = post.get(prefix, "").strip()
     if not raw:
         return None
+    if len(raw) > MAX_TEXT and "maxLength" not in question.schema:
+        problems.append(
+            Problem(prefix, _("“%(q)s” must be %(n)s characters or fewer") % {"q": question.title, "n": MAX_TEXT})
+        )
+        return None
     if question.kind == "number":
         try:
-            return int(raw) if question.schema.get("type") == "integer" else float(raw.replace(",", "."))
+            number = int(raw) if question.schema.get("type") == "integer" else float(raw.replace(",", "."))
+            if not math.isfinite(number):
+                raise ValueError
+            return number
         except ValueError:
             problems.append(Problem(prefix, _("“%(q)s” must be a number") % {"q": question.title}))
             return None

@@ -1,4 +1,4 @@
-"""Security headers beyond Django's own: Permissions-Policy.
+"""Request guards beyond Django's own: the Permissions-Policy header, and no NUL characters in forms.
 
 The Content-Security-Policy itself is django-csp's (``csp.middleware.CSPMiddleware``), configured in settings.
 """
@@ -6,6 +6,7 @@ The Content-Security-Policy itself is django-csp's (``csp.middleware.CSPMiddlewa
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 PERMISSIONS_POLICY_HEADER = "Permissions-Policy"
@@ -33,3 +34,26 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault(PERMISSIONS_POLICY_HEADER, self.header)
         return response
+
+
+class RefuseNullCharactersMiddleware:
+    """A form or query carrying a NUL character gets a 400: no database stores it in text, and no person types it.
+
+    Checked once here rather than in every view, so no field anywhere can reach the database with one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        data = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            data.append(request.POST)
+        for query in data:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequest("A NUL character in the request.")
+        return self.get_response(request)

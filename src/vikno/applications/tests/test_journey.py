@@ -160,3 +160,56 @@ def test_another_citizens_draft_is_not_found(client, applicant, service):
     assert client.post(reverse("applications:check", args=[application.pk]), {"declaration": "yes"}).status_code == 404
     application.refresh_from_db()
     assert application.is_draft and application.answers["purpose"] == "work"
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "anchor", "message"),
+    [
+        (
+            "about-you",
+            {"birth_date-day": "9" * 30, "birth_date-month": "1", "birth_date-year": "1990"},
+            "birth_date-day",
+            "“Date of birth” must be a real date",
+        ),
+        ("children", {"children": "1e400"}, "children", "“How many children do you have?” must be a number"),
+        ("children", {"children": "9" * 5000}, "children", "“How many children do you have?” must be a number"),
+        ("children", {"children": "-1"}, "children", "“How many children do you have?” must be 0 or more"),
+        ("purpose", {"purpose": "nonsense"}, "purpose", "Select one of the options for “What do you need it for?”"),
+        (
+            "contact",
+            {"phone": "12", "email": "not-an-address"},
+            "phone",
+            "Enter a phone number, like 067 123 45 67 or +380 67 123 45 67",
+        ),
+        (
+            "address",
+            {
+                "address-locality": "Київ",
+                "address-street": "Хрещатик",
+                "address-building": "1",
+                "address-postcode": "1",
+            },
+            "address-postcode",
+            "Enter a postcode of five digits",
+        ),
+    ],
+)
+def test_bad_answers_get_a_clear_error_and_a_400(browser, applicant, service, step, data, anchor, message):
+    application = services.application_start(applicant=applicant, service=service)
+    before = dict(application.answers)
+    with translation.override("en"):
+        url = step_url(application, step)
+    response = browser.post(url, data)
+    assert response.status_code == 400
+    assert errors(response)[0] == (anchor, message.replace("“", "“").replace("'", "&#x27;"))
+    application.refresh_from_db()
+    assert application.answers == before
+
+
+def test_a_nul_character_anywhere_in_a_form_is_a_400_and_nothing_is_kept(browser, applicant, service):
+    application = services.application_start(applicant=applicant, service=service)
+    before = dict(application.answers)
+    response = browser.post(step_url(application, "about-you"), {"full_name": "Олена\x00", "rnokpp": applicant.rnokpp})
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.answers == before

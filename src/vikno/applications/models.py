@@ -93,6 +93,11 @@ class Application(BaseModel):
         verbose_name_plural = _("applications")
         indexes = [
             models.Index(fields=["organisation", "state", "due_date"], name="app_queue"),
+            models.Index(
+                fields=["organisation", "due_date", "submitted_at"],
+                condition=models.Q(decided_at__isnull=True) & ~models.Q(state=DRAFT),
+                name="app_open_queue",
+            ),
             models.Index(fields=["applicant", "-created_at"], name="app_applicant"),
             models.Index(fields=["assignee", "due_date"], name="app_assignee"),
         ]

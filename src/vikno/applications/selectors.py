@@ -87,6 +87,15 @@ def roles_on_case(*, official, application: Application) -> set[str]:
     }
 
 
+def _official_cases(official) -> QuerySet[Application]:
+    """Every sent application of the organisations where the official handles cases, decided or not."""
+    return (
+        Application.objects.filter(organisation_id__in=case_organisation_ids(official=official))
+        .exclude(state=DRAFT)
+        .select_related("service", "assignee", "applicant", "organisation")
+    )
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     service: str = ""
@@ -96,18 +105,16 @@ class QueueFilters:
 
 
 def cases_for_official(*, official, filters: QueueFilters | None = None) -> QuerySet[Application]:
-    """The cases of the organisations where the official handles cases, soonest deadline first."""
+    """The cases of the organisations where the official handles cases, soonest deadline first.
+
+    The queue shows open cases; decided ones appear when their state is asked for. (The partial index
+    `app_open_queue` serves the open queue in due-date order, a million applications or not.)"""
     filters = filters or QueueFilters()
-    cases = (
-        Application.objects.filter(organisation_id__in=case_organisation_ids(official=official))
-        .exclude(state=DRAFT)
-        .select_related("service", "assignee", "applicant", "organisation")
-        .order_by("due_date", "submitted_at")
-    )
+    cases = _official_cases(official).order_by("due_date", "submitted_at")
     if key := _key(filters.service):
         cases = cases.filter(service_id=key)
-    if filters.state:
-        cases = cases.filter(state=filters.state)
+    # Decided cases are shown only when their state is asked for.
+    cases = cases.filter(state=filters.state) if filters.state else cases.filter(decided_at__isnull=True)
     if filters.assignee == "me":
         cases = cases.filter(assignee=official)
     elif filters.assignee == "none":
@@ -135,7 +142,7 @@ def case_find_for_official(*, official, application_id) -> Application | None:
     key = _key(application_id)
     if key is None:
         return None
-    return cases_for_official(official=official).filter(pk=key).first()
+    return _official_cases(official).filter(pk=key).first()
 
 
 def case_open(*, official, application: Application, purpose: str) -> Application:

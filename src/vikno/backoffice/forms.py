@@ -41,7 +41,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, choices in (
             ("service", [("", _("All services")), *services]),
-            ("state", [("", _("Any status")), *states]),
+            ("state", [("", _("Open cases, any status")), *states]),
             ("assignee", [("", _("Anyone or nobody")), (ME, _("Me")), (NOBODY, _("Nobody yet")), *officials]),
         ):
             field = self.fields[name]

@@ -36,24 +36,25 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class RefuseNullCharactersMiddleware:
-    """A form or query carrying a NUL character gets a 400: no database stores it in text, and no person types it.
+API_PREFIX = "/api/"
 
-    Checked once here rather than in every view, so no field anywhere can reach the database with one.
+
+class RefuseNullCharactersMiddleware:
+    """A posted form carrying a NUL character gets a 400: no database stores it in text, and no person types it.
+
+    Checked once here rather than in every view, so no posted field anywhere can reach the database with one.
+    Queries (GET) are left to the forms that read them, which answer with an error summary; the API answers
+    with its own problem documents.
     """
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        data = [request.GET]
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            data.append(request.POST)
-        for query in data:
-            for key, values in query.lists():
+        if request.method == "POST" and request.content_type in self.FORMS and not request.path.startswith(API_PREFIX):
+            for key, values in request.POST.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
-                    raise BadRequest("A NUL character in the request.")
+                    raise BadRequest("A NUL character in a form.")
         return self.get_response(request)

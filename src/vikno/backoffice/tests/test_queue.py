@@ -76,7 +76,8 @@ def mixed(applicant, service, authority, officer, second_officer):
     [
         ("state=in_review", ["mine"]),
         ("assignee=me", ["mine"]),
-        ("assignee=none", ["decided_late", "overdue", "near", "nobodys", "other_service"]),
+        ("assignee=none", ["overdue", "near", "nobodys", "other_service"]),
+        ("state=approved", ["decided_late"]),  # decided cases only when their state is asked for
         ("deadline=overdue", ["overdue"]),
         ("deadline=near", ["near"]),
         ("state=submitted&assignee=none&deadline=overdue", ["overdue"]),
@@ -93,7 +94,7 @@ def test_filters_by_service_and_by_another_official(office, officer, second_offi
     other_service = mixed["other_service"].service
     assert references(browser.get(f"{QUEUE}?service={other_service.pk}")) == [mixed["other_service"].reference]
     by_service = references(browser.get(f"{QUEUE}?service={service.pk}"))
-    assert len(by_service) == 6 and mixed["other_service"].reference not in by_service
+    assert len(by_service) == 5 and mixed["other_service"].reference not in by_service
     assert references(browser.get(f"{QUEUE}?assignee={second_officer.pk}")) == [mixed["theirs"].reference]
 
 
@@ -121,8 +122,9 @@ def test_overdue_due_soon_and_second_check_tags(office, officer, mixed):
     assert "Due soon" not in row(response, mixed["overdue"])
     assert "Due soon" in row(response, mixed["near"])
     assert "Overdue" not in row(response, mixed["near"])
-    # A decided case is late no more; a case a week or more away is not "due soon".
-    assert "Overdue" not in row(response, mixed["decided_late"])
+    # A decided case is not in the open queue, and late no more; a case a week or more away is not "due soon".
+    assert mixed["decided_late"].reference not in references(response)
+    assert "Overdue" not in row(office(officer).get(f"{QUEUE}?state=approved"), mixed["decided_late"])
     assert "Due soon" not in row(response, mixed["nobodys"]) and "Overdue" not in row(response, mixed["nobodys"])
     assert "Waiting for second check" in row(response, mixed["theirs"])
     assert "Waiting for second check" not in row(response, mixed["mine"])

@@ -254,7 +254,7 @@ def run(args: argparse.Namespace, levels: list[int], var_dir: Path, servers: lis
 
     from vikno.applications.constants import DRAFT, SUBMITTED
     from vikno.applications.models import Application
-    from vikno.applications.selectors import cases_for_official
+    from vikno.applications.selectors import case_organisation_ids, cases_for_official
 
     call_command("migrate", verbosity=0, interactive=False)
     with connection.cursor() as cursor:
@@ -354,8 +354,10 @@ def run(args: argparse.Namespace, levels: list[int], var_dir: Path, servers: lis
     vacuum_seconds = data.vacuum_analyze()
     insert_seconds = time.perf_counter() - phase
     total_rows = Application.objects.count()
-    in_queue = cases_for_official(official=me).count()
-    open_cases = cases_for_official(official=me).filter(decided_at__isnull=True).count()
+    # The queue itself shows open cases only; count the organisation's cases of every state as well.
+    organisation_ids = case_organisation_ids(official=me)
+    in_queue = Application.objects.filter(organisation_id__in=organisation_ids).exclude(state="draft").count()
+    open_cases = cases_for_official(official=me).count()
     assigned_to_me = cases_for_official(official=me).filter(assignee=me).count()
 
     try:

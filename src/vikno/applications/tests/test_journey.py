@@ -213,3 +213,24 @@ def test_a_nul_character_anywhere_in_a_form_is_a_400_and_nothing_is_kept(browser
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.answers == before
+
+
+def test_a_request_left_open_asks_nothing_once_the_application_is_withdrawn(browser, applicant, service, officer):
+    from vikno.applications import casework
+
+    case = services.application_submit(application=filled(applicant, service), actor=applicant)
+    casework.case_transition(application=case, official=officer, transition_id="start_review", version=case.version)
+    case.refresh_from_db()
+    casework.case_transition(
+        application=case, official=officer, transition_id="request_information", version=case.version, text="Скан."
+    )
+    detail = reverse("applications:detail", args=[case.pk])
+    assert 'id="request-text"' in browser.get(detail).content.decode()
+    assert browser.post(reverse("applications:withdraw", args=[case.pk]), {"reason": ""}).status_code == 302
+    page = browser.get(detail).content.decode()
+    assert 'id="request-text"' not in page
+    refused = browser.post(detail, {"answer": "Ось скан."})
+    assert refused.status_code == 404
+    case.refresh_from_db()
+    assert case.state == "withdrawn"
+    assert case.information_requests.get().answered_at is None

@@ -40,7 +40,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _detail_context(application: Application) -> dict:
     definition = selectors.definition_of(application.definition)
     workflow = definition.workflow
-    open_request = application.information_requests.filter(answered_at=None).first()
+    # A request left unanswered on a withdrawn or decided application asks nothing of anyone any more.
+    open_request = None if application.decided_at else application.information_requests.filter(answered_at=None).first()
     return {
         "application": application,
         "service": application.service,

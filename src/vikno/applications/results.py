@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.template import Context, Template
 from django.utils import formats, translation
@@ -41,6 +43,17 @@ def result_context(application: Application, definition: Definition) -> dict:
             for q in definition.form.visible_questions(answers)
         },
     }
+
+
+def results_missing(*, older_than: dt.timedelta = dt.timedelta(minutes=5)) -> list:
+    """Ids of decided applications whose result document is still missing some minutes after the decision."""
+    return list(
+        Application.objects.filter(
+            outcome__in=(Outcome.APPROVAL, Outcome.REFUSAL),
+            result_document__isnull=True,
+            decided_at__lt=clock.now() - older_than,
+        ).values_list("pk", flat=True)[:100]
+    )
 
 
 @transaction.atomic

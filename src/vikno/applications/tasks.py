@@ -20,6 +20,17 @@ def issue_result(application_id: str) -> str:
 
 
 @task()
+def issue_missing_results() -> int:
+    """Issue the results a failed or lost `issue_result` left undone (scheduled: nothing decided stays without
+    its document). Returns how many were issued."""
+    issued = 0
+    for application_id in results.results_missing():
+        application = results.result_issue(application_id=str(application_id))
+        issued += int(application is not None and application.result_document_id is not None)
+    return issued
+
+
+@task()
 def send_deadline_reminders() -> int:
     """Record and mail the reminders due now; run by the worker's scheduler (several workers: still once each)."""
     count = 0

@@ -159,6 +159,7 @@ WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
 # several workers enqueueing the same one is harmless.
 WORKER_SCHEDULE = {
     "vikno.applications.tasks.send_deadline_reminders": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
+    "vikno.applications.tasks.issue_missing_results": 600,
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 

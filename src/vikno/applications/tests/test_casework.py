@@ -130,3 +130,22 @@ def test_a_returned_proposal_leaves_the_case_where_it_was(applicant, authority, 
     case.refresh_from_db()
     assert case.state == "in_review" and case.outcome == ""
     assert not PendingDecision.objects.exists()
+
+
+def test_a_result_whose_task_was_lost_is_issued_by_the_scheduled_sweep(case, officer, monkeypatch):
+    import datetime as dt
+
+    from vikno.applications.tasks import issue_missing_results
+    from vikno.core import clock
+
+    take(case, officer, "start_review")
+    take(case, officer, "approve")  # no on-commit callbacks run here: as if the worker lost the task
+    case.refresh_from_db()
+    assert case.result_document is None
+    assert issue_missing_results.call() == 0  # too soon: the task may still be on its way
+    later = clock.now() + dt.timedelta(minutes=6)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert issue_missing_results.call() == 1
+    case.refresh_from_db()
+    assert case.result_document is not None and case.result_document.title == "Довідка"
+    assert issue_missing_results.call() == 0

@@ -161,3 +161,35 @@ def test_withdrawing_before_a_decision(applicant, service):
     assert withdrawn.outcome == "withdrawn"
     with pytest.raises(ActionRefused):
         services.application_withdraw(application=withdrawn, actor=applicant)
+
+
+def test_a_new_version_of_the_definition_never_changes_an_application_already_filed(applicant, service, officer):
+    from vikno.applications.definition_files import definition_export, definition_import, definition_publish
+    from vikno.applications.models import ServiceDefinition
+
+    filed = services.application_submit(application=filled(applicant, service), actor=applicant)
+    first = filed.definition
+    data = definition_export(first)
+    data["workflow"]["deadline_working_days"] = 30
+    data["workflow"]["transitions"] = [t for t in data["workflow"]["transitions"] if t["id"] != "start_review"]
+    data["workflow"]["transitions"].append(
+        {
+            "id": "begin",
+            "label": {"uk": "Почати", "en": "Begin"},
+            "from": ["submitted"],
+            "to": "in_review",
+            "roles": ["supervisor"],
+        }
+    )
+    second = definition_publish(definition=definition_import(data=data))
+    first.refresh_from_db()
+    assert (first.status, second.status, second.version) == ("retired", "published", 2)
+    filed.refresh_from_db()
+    assert filed.definition_id == first.pk
+    # The case still follows version 1: its officer's transition is there, version 2's is not.
+    moved = casework.case_transition(application=filed, official=officer, transition_id="start_review", version=2)
+    assert moved.state == "in_review"
+    # New applications take version 2.
+    later = services.application_start(applicant=applicant, service=service)
+    assert later.definition_id == second.pk
+    assert ServiceDefinition.objects.filter(service=service).count() == 2

@@ -119,7 +119,7 @@ def readable(question: Question, value: Any, files: dict) -> list[str]:
     if value in (None, "", []):
         return []
     if question.kind == "date":
-        return [formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")]
+        return [formats.date_format(dt.date.fromisoformat(value), "j E Y")]
     if question.kind == "choice":
         return [question.option_label(value)]
     if question.kind == "choices":

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.template import Context, Template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from vikno.applications.answers import visible_answers
 from vikno.applications.constants import EventKind, Outcome
@@ -33,8 +33,8 @@ def result_context(application: Application, definition: Definition) -> dict:
         "organisation": application.organisation.name,
         "applicant": application.applicant.full_name or application.applicant.email,
         "party": application.party_name,
-        "submitted_on": formats.date_format(application.submitted_at or clock.now(), "DATE_FORMAT"),
-        "decided_on": formats.date_format(application.decided_at or clock.now(), "DATE_FORMAT"),
+        "submitted_on": formats.date_format(timezone.localtime(application.submitted_at or clock.now()), "j E Y"),
+        "decided_on": formats.date_format(timezone.localtime(application.decided_at or clock.now()), "j E Y"),
         "reasons": application.decision_reasons,
         "answers": answers,
         # The same answers as people read them: dates written out, options by their label, addresses in a line.

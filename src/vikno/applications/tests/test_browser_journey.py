@@ -51,7 +51,7 @@ def path_of(tab: Page) -> str:
 
 def long_date(day: dt.date, language: str) -> str:
     with override(language):
-        return formats.date_format(day, "DATE_FORMAT")
+        return formats.date_format(day, "j E Y")
 
 
 def date_as(value: dt.date | dt.datetime, pattern: str, language: str) -> str:

@@ -17,6 +17,7 @@ from django.utils import translation
 from vikno.applications import answers as answer_rules
 from vikno.applications.definition import Definition, DefinitionError, load
 from vikno.applications.definition_files import FORMAT
+from vikno.applications.presenting import readable
 from vikno.catalog.demo.loader import DEMO_DIR as CATALOGUE_DIR
 from vikno.core import clock, rnokpp
 
@@ -88,9 +89,9 @@ SERVICES = {
 DEADLINES = {"criminal-record-certificate": 10, "residence-declaration": 5, "birth-allowance": 10}
 # Words each rendered result must contain (besides the reference and the applicant's name).
 APPROVAL_MARKS = {
-    "criminal-record-certificate": {"uk": ["12.04.1990", "дозволу на зброю", "Бондар"], "en": ["1990-04-12"]},
+    "criminal-record-certificate": {"uk": ["12 квітня 1990", "дозволу на зброю", "Бондар"], "en": ["12 April 1990"]},
     "residence-declaration": {
-        "uk": ["вул. Хрещатик, буд. 22, кв. 14, Київ", "15.06.2019", "Законний представник"],
+        "uk": ["вул. Хрещатик, буд. 22, кв. 14, Київ", "15 червня 2019", "Законний представник"],
         "en": ["building 22, apartment 14", "Legal representative"],
     },
     "birth-allowance": {"uk": ["UA213223130000026007233566001", "на кожну дитину"], "en": ["for each child"]},
@@ -115,8 +116,10 @@ def _catalogue() -> dict[str, str]:
     return services
 
 
-def _context(answers: dict, reasons: str = "") -> dict:
+def _context(answers: dict, form, reasons: str = "") -> dict:
+    visible = form.visible_questions(answers)
     return {
+        "readable": {q.name: ", ".join(readable(q, answers.get(q.name), {})) for q in visible},
         "reference": "26-4837-2915-3",
         "service": "Послуга",
         "organisation": "Орган, що надає послугу",
@@ -225,9 +228,10 @@ def test_results_render_for_both_outcomes(name):
     assert refuse is not None and refuse.requires_reasons
     for language in LANGUAGES:
         with translation.override(language):
-            approval = _render(data["results"]["approval"]["body"][language], _context(answers))
+            approval = _render(data["results"]["approval"]["body"][language], _context(answers, definition.form))
             refusal = _render(
-                data["results"]["refusal"]["body"][language], _context(answers, reasons="Подано нечитабельну копію <b>")
+                data["results"]["refusal"]["body"][language],
+                _context(answers, definition.form, reasons="Подано нечитабельну копію <b>"),
             )
         for rendered in (approval, refusal):
             assert "26-4837-2915-3" in rendered

@@ -9,6 +9,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +18,12 @@ from django.utils.translation import ngettext
 
 from vikno.applications.constants import DefinitionStatus
 from vikno.applications.definition import DefinitionError, load
-from vikno.applications.definition_files import definition_export, definition_import, definition_publish
+from vikno.applications.definition_files import (
+    definition_export,
+    definition_import,
+    definition_publish,
+    next_version,
+)
 from vikno.applications.models import ServiceDefinition
 from vikno.catalog.models import PublicService
 from vikno.catalog.permissions import can_publish_service, editable_organisation_ids
@@ -78,12 +84,10 @@ class ServiceDefinitionAdmin(admin.ModelAdmin):
         return allowed and (obj is None or (obj.status == DefinitionStatus.DRAFT and not obj.applications.exists()))
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            from django.db.models import Max
-
-            latest = ServiceDefinition.objects.filter(service=obj.service).aggregate(n=Max("version"))["n"] or 0
-            obj.version = latest + 1
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            if not change:
+                obj.version = next_version(obj.service)
+            super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish the selected draft"))
     def publish(self, request: HttpRequest, queryset):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vikno.applications.constants import SUBMITTED, EventKind, Outcome
+from vikno.applications.constants import EventKind, Outcome
 from vikno.applications.definition import Transition
 from vikno.applications.exceptions import ActionRefused
 from vikno.applications.models import Application, CaseNote, InformationRequest, PendingDecision
@@ -70,12 +70,12 @@ def cases_assign(*, applications: list[Application], official, assignee, source_
 
 
 @transaction.atomic
-def case_note_add(*, application: Application, official, text: str) -> CaseNote:
+def case_note_add(*, application: Application, official, text: str, source_ip=None) -> CaseNote:
     if not text.strip():
         raise ActionRefused(_("Write the note"))
     _require_case_role(official, application)
     note = CaseNote.objects.create(application=application, author=official, text=text.strip())
-    record(actor=official, action="applications.note_added", target=application)
+    record(actor=official, action="applications.note_added", target=application, source_ip=source_ip)
     return note
 
 
@@ -227,7 +227,6 @@ def _apply(
         event_kind, event_text = EventKind.FORWARDED, organisation.name
         application.organisation = organisation
         application.assignee = None
-        application.state = SUBMITTED if transition.target == previous else transition.target
         fields += ["organisation", "assignee"]
     outcome = workflow.outcome_of(application.state)
     if outcome:

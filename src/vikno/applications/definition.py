@@ -196,6 +196,18 @@ class Workflow:
     def outcome_of(self, state_id: str) -> str:
         return self.state(state_id).outcome
 
+    def withdrawal(self, state_id: str) -> Transition | None:
+        """The applicant's way to withdraw from this state (a citizen's transition to a "withdrawn" outcome)."""
+        return next(
+            (t for t in self.available(state_id, by="citizen") if self.outcome_of(t.target) == Outcome.WITHDRAWN), None
+        )
+
+    def answering(self, state_id: str) -> Transition | None:
+        """The applicant's way back to the authority from this state (answering a request for information)."""
+        return next(
+            (t for t in self.available(state_id, by="citizen") if self.outcome_of(t.target) != Outcome.WITHDRAWN), None
+        )
+
 
 @dataclass(frozen=True)
 class Definition:

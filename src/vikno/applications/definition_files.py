@@ -24,6 +24,13 @@ def same_content(stored: ServiceDefinition, data: dict) -> bool:
     return all(getattr(stored, part) == data.get(part, [] if part == "documents" else {}) for part in PARTS)
 
 
+def next_version(service: PublicService) -> int:
+    """The number of the service's next definition version; call it inside the transaction that saves it."""
+    PublicService.objects.select_for_update().filter(pk=service.pk).first()  # versions are numbered one at a time
+    latest = ServiceDefinition.objects.filter(service=service).aggregate(n=Max("version"))["n"]
+    return (latest or 0) + 1
+
+
 @transaction.atomic
 def definition_import(*, data: dict, actor=None, publish: bool = False) -> ServiceDefinition:
     """A new draft version from a file's contents (published at once when asked); DefinitionError when wrong."""
@@ -38,11 +45,9 @@ def definition_import(*, data: dict, actor=None, publish: bool = False) -> Servi
         results=data.get("results"),
         documents=data.get("documents"),
     )
-    PublicService.objects.select_for_update().filter(pk=service.pk).first()  # versions are numbered one at a time
-    latest = ServiceDefinition.objects.filter(service=service).aggregate(n=Max("version"))["n"] or 0
     stored = ServiceDefinition.objects.create(
         service=service,
-        version=latest + 1,
+        version=next_version(service),
         form=data["form"],
         documents=data.get("documents", []),
         workflow=data["workflow"],

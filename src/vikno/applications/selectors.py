@@ -17,7 +17,8 @@ from vikno.catalog.models import PublicService
 from vikno.core import clock
 from vikno.core.working_days import add_working_days
 from vikno.identity.constants import Role
-from vikno.identity.selectors import organisation_ids_for_role
+from vikno.identity.selectors import organisation_ids_for_role, organisations_for_role, users_with_role_for
+from vikno.privacy.services import data_access_record
 
 CASE_ROLES = (Role.CASE_OFFICER, Role.SUPERVISOR)
 
@@ -147,8 +148,6 @@ def case_find_for_official(*, official, application_id) -> Application | None:
 
 def case_open(*, official, application: Application, purpose: str) -> Application:
     """Hand the case's personal data to the official, writing the access with its purpose to the access log."""
-    from vikno.privacy.services import data_access_record
-
     roles = roles_on_case(official=official, application=application)
     data_access_record(
         official=official,
@@ -170,11 +169,22 @@ def attachment_get_for_official(*, official, application: Application, attachmen
 
 def officials_for_case(*, application: Application) -> QuerySet:
     """Who a case may be assigned to: the case officers and supervisors of its organisation."""
-    from vikno.identity.selectors import users_with_role_for
-
     officers = users_with_role_for(organisation=application.organisation, role=Role.CASE_OFFICER)
     supervisors = users_with_role_for(organisation=application.organisation, role=Role.SUPERVISOR)
     return (officers | supervisors).distinct().order_by("last_name", "first_name", "email")
+
+
+def case_handlers(*, official) -> list:
+    """The case officers and supervisors of every organisation where the official handles cases."""
+    ids = case_organisation_ids(official=official)
+    people = None
+    for organisation in organisations_for_role(user=official, roles=CASE_ROLES).filter(pk__in=ids):
+        for role in CASE_ROLES:
+            found = users_with_role_for(organisation=organisation, role=role)
+            people = found if people is None else people | found
+    if people is None:
+        return []
+    return list(people.distinct().order_by("last_name", "first_name", "email"))
 
 
 def services_with_cases(*, official) -> QuerySet[PublicService]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -97,10 +98,23 @@ def application_save_step(*, application: Application, values: dict) -> Applicat
     application = lock(application)
     if not application.is_draft:
         raise ActionRefused(_("This application has been sent; its answers can no longer change."))
-    merged = {**application.answers, **values}
-    application.answers = {k: v for k, v in merged.items() if v is not None}
+    application.answers = _merged(application.answers, values)
     application.save(update_fields=["answers", "updated_at"])
     return application
+
+
+def _merged(answers: dict, values: dict) -> dict:
+    return {k: v for k, v in {**answers, **values}.items() if v is not None}
+
+
+@transaction.atomic
+def application_answer_step(*, application: Application, step: Step, values: dict) -> list[answer_rules.Problem]:
+    """Keep a step's answers when they keep the form's rules; otherwise keep nothing and say what is wrong."""
+    definition = definition_of(application.definition)
+    problems = step_problems(definition, step, _merged(application.answers, values))
+    if not problems:
+        application_save_step(application=application, values=values)
+    return problems
 
 
 @transaction.atomic
@@ -122,8 +136,6 @@ def attachment_add(*, application: Application, question: Question, upload: Uplo
 
 
 def _check_total(application: Application) -> None:
-    from django.conf import settings
-
     if application.attachments.count() >= settings.VIKNO_UPLOAD_MAX_FILES:
         raise uploads.UploadRefused(
             _("An application can carry no more than %(n)s files.") % {"n": settings.VIKNO_UPLOAD_MAX_FILES}
@@ -156,7 +168,14 @@ def attachment_remove(*, application: Application, question: Question, attachmen
     application.answers = {k: v for k, v in application.answers.items() if v is not None}
     application.save(update_fields=["answers", "updated_at"])
     if key := _uuid(attachment_id):
-        application.attachments.filter(pk=key, field=question.name).delete()
+        _forget(application.attachments.filter(pk=key, field=question.name))
+
+
+def _forget(attachments) -> None:
+    """Delete the rows now and their stored files once the transaction commits (a rollback keeps both)."""
+    names = list(attachments.values_list("file", flat=True))
+    attachments.delete()
+    transaction.on_commit(lambda: uploads.discard(names))
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -170,6 +189,14 @@ def step_problems(definition: Definition, step: Step, answers: dict) -> list[ans
     return answer_rules.check(step.visible_questions(answers), definition.form, answers)
 
 
+def first_incomplete_step(definition: Definition, answers: dict) -> tuple[Step, list[answer_rules.Problem]] | None:
+    """The first step the applicant still has to answer (or correct), with its problems; None when all are done."""
+    for step in definition.form.visible_steps(answers):
+        if problems := step_problems(definition, step, answers):
+            return step, problems
+    return None
+
+
 @transaction.atomic
 def application_submit(*, application: Application, actor, source_ip=None) -> Application:
     """Send the draft. Sending it again (a double click, a retried request) returns the application as it is."""
@@ -178,10 +205,8 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
         return application
     definition = definition_of(application.definition)
     answers = answer_rules.visible_answers(definition.form, application.answers)
-    for step in definition.form.visible_steps(answers):
-        problems = step_problems(definition, step, answers)
-        if problems:
-            raise AnswersIncomplete(step.id, problems)
+    if incomplete := first_incomplete_step(definition, answers):
+        raise AnswersIncomplete(incomplete[0].id, incomplete[1])
     now = clock.now()
     application.answers = answers
     application.state = SUBMITTED
@@ -191,7 +216,7 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
     _give_reference(application)
     # Files for questions the applicant no longer answers are not sent with the application.
     kept_files = {str(a) for v in answers.values() if isinstance(v, list) for a in v}
-    application.attachments.filter(information_request=None).exclude(pk__in=_uuids(kept_files)).delete()
+    _forget(application.attachments.filter(information_request=None).exclude(pk__in=_uuids(kept_files)))
     add_event(application, EventKind.SUBMITTED, actor=actor, to_state=SUBMITTED)
     record(
         actor=actor,
@@ -224,13 +249,9 @@ def _give_reference(application: Application) -> None:
 @transaction.atomic
 def application_withdraw(*, application: Application, actor, reason: str = "", source_ip=None) -> Application:
     application = lock(application)
-    definition = definition_of(application.definition)
-    withdrawals = [
-        t for t in definition.workflow.available(application.state, by="citizen") if _is_withdrawal(t, definition)
-    ]
-    if not withdrawals:
+    withdraw = definition_of(application.definition).workflow.withdrawal(application.state)
+    if withdraw is None:
         raise ActionRefused(_("This application can no longer be withdrawn."))
-    withdraw = withdrawals[0]
     previous = application.state
     application.state = withdraw.target
     application.outcome = Outcome.WITHDRAWN
@@ -258,11 +279,8 @@ def draft_discard(*, application: Application, actor) -> None:
     if not application.is_draft:
         raise ActionRefused(_("This application has been sent; withdraw it instead."))
     record(actor=actor, action="applications.draft_discarded", target=application)
+    _forget(application.attachments.all())
     application.delete()
-
-
-def _is_withdrawal(transition, definition: Definition) -> bool:
-    return definition.workflow.outcome_of(transition.target) == Outcome.WITHDRAWN
 
 
 @transaction.atomic
@@ -283,15 +301,7 @@ def information_provide(
     request = InformationRequest.objects.select_for_update().get(pk=request.pk, application=application)
     if request.answered_at is not None:
         raise ActionRefused(_("You have already answered this request."))
-    definition = definition_of(application.definition)
-    back = next(
-        (
-            t
-            for t in definition.workflow.available(application.state, by="citizen")
-            if not _is_withdrawal(t, definition)
-        ),
-        None,
-    )
+    back = definition_of(application.definition).workflow.answering(application.state)
     if back is None:
         raise ActionRefused(_("This application is not waiting for more information."))
     for file in checked:

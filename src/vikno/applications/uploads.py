@@ -74,6 +74,12 @@ def keep(checked: CheckedFile, *, folder: str) -> str:
     return private_storage().save(name, ContentFile(checked.data))
 
 
+def discard(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
+
+
 def open_stored(name: str):
     return private_storage().open(name, "rb")
 

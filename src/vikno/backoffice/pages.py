@@ -22,7 +22,6 @@ from vikno.applications.presenting import answer_rows
 from vikno.catalog.selectors import organisations_public
 from vikno.core import clock
 from vikno.core.working_days import working_days_between
-from vikno.identity.selectors import organisations_for_role, users_with_role_for
 
 
 def person_name(user) -> str:
@@ -57,19 +56,6 @@ class FilterChoices:
     definitions: dict[uuid.UUID, ServiceDefinition]
 
 
-def case_officials(*, official) -> list:
-    """The case officers and supervisors of every organisation where the official handles cases."""
-    ids = selectors.case_organisation_ids(official=official)
-    people = None
-    for organisation in organisations_for_role(user=official, roles=selectors.CASE_ROLES).filter(pk__in=ids):
-        for role in selectors.CASE_ROLES:
-            found = users_with_role_for(organisation=organisation, role=role)
-            people = found if people is None else people | found
-    if people is None:
-        return []
-    return list(people.distinct().order_by("last_name", "first_name", "email"))
-
-
 def filter_choices(*, official) -> FilterChoices:
     services = list(selectors.services_with_cases(official=official).prefetch_related("definitions"))
     definitions: dict[uuid.UUID, ServiceDefinition] = {}
@@ -81,7 +67,7 @@ def filter_choices(*, official) -> FilterChoices:
             definitions[stored.pk] = stored
             for state in selectors.definition_of(stored).workflow.states.values():
                 states.setdefault(state.id, state.title)
-    people = case_officials(official=official)
+    people = selectors.case_handlers(official=official)
     return FilterChoices(
         services=sorted(((str(s.pk), s.title) for s in services), key=lambda choice: choice[1]),
         states=sorted(states.items(), key=lambda choice: choice[1]),

@@ -12,5 +12,6 @@ def localised(value) -> str:
 
 
 @register.filter
-def get_part(parts: dict, name: str) -> str:
-    return parts.get(name, "") if parts else ""
+def lookup(values: dict, key: str) -> str:
+    """values[key], or "" (date and address parts, labels by id)."""
+    return values.get(key, "") if values else ""

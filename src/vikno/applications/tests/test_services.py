@@ -193,3 +193,24 @@ def test_a_new_version_of_the_definition_never_changes_an_application_already_fi
     later = services.application_start(applicant=applicant, service=service)
     assert later.definition_id == second.pk
     assert ServiceDefinition.objects.filter(service=service).count() == 2
+
+
+def test_files_no_longer_wanted_leave_private_storage_once_the_change_is_committed(
+    applicant, service, django_capture_on_commit_callbacks
+):
+    from vikno.core.storage import private_storage
+
+    application = services.application_start(applicant=applicant, service=service)
+    question = next(q for q in definition_of(application.definition).form.questions if q.name == "passport")
+    removed = services.attachment_add(application=application, question=question, upload=passport(), actor=applicant)
+    kept = services.attachment_add(application=application, question=question, upload=passport(), actor=applicant)
+    storage = private_storage()
+    assert storage.exists(removed.file) and storage.exists(kept.file)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_remove(application=application, question=question, attachment_id=str(removed.pk))
+    assert not storage.exists(removed.file)
+    assert storage.exists(kept.file)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.draft_discard(application=application, actor=applicant)
+    assert not storage.exists(kept.file)
+    assert not Attachment.objects.exists()

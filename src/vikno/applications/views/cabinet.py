@@ -50,9 +50,7 @@ def _detail_context(application: Application) -> dict:
         "open_request": open_request,
         "requests": application.information_requests.all(),
         "rows": answer_rows(definition.form, application.answers, application),
-        "can_withdraw": any(
-            workflow.outcome_of(t.target) == "withdrawn" for t in workflow.available(application.state, by="citizen")
-        ),
+        "can_withdraw": workflow.withdrawal(application.state) is not None,
         "kinds": accepted_kinds(),
         "state_labels": {s.id: s.citizen_title for s in workflow.states.values()},
     }

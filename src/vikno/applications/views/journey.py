@@ -93,9 +93,8 @@ def _draft(request: HttpRequest, application_id) -> Application:
 def _next_page(application: Application) -> str:
     """The first step not yet answered well, or "check your answers" when every step is."""
     definition = selectors.definition_of(application.definition)
-    for step in definition.form.visible_steps(application.answers):
-        if services.step_problems(definition, step, application.answers):
-            return reverse("applications:step", args=[application.pk, step.id])
+    if incomplete := services.first_incomplete_step(definition, application.answers):
+        return reverse("applications:step", args=[application.pk, incomplete[0].id])
     return reverse("applications:check", args=[application.pk])
 
 
@@ -121,7 +120,7 @@ def step(request: HttpRequest, application_id, step_id: str) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     status = 200
     if post is not None:
-        problems, moved_on = _post_step(request, application, definition, current)
+        problems, moved_on = _post_step(request, application, current)
         if moved_on:
             return redirect(moved_on)
         status = 400 if problems else 200
@@ -148,7 +147,7 @@ def step(request: HttpRequest, application_id, step_id: str) -> HttpResponse:
     return render(request, "applications/step.html", context, status=status)
 
 
-def _post_step(request: HttpRequest, application: Application, definition, current: Step):
+def _post_step(request: HttpRequest, application: Application, current: Step):
     """Save what the step's form carries. Returns (problems, the page to go to next or None to stay)."""
     post = request.POST
     file_questions = [q for q in current.visible_questions(application.answers) if q.kind == "file"]
@@ -172,11 +171,10 @@ def _post_step(request: HttpRequest, application: Application, definition, curre
         services.application_save_step(application=application, values=values)
         return [], None
     # Answers that break the form's rules are shown back to be corrected, never kept.
-    merged = {k: v for k, v in {**application.answers, **values}.items() if v is not None}
-    problems = services.step_problems(definition, current, merged)
+    problems = services.application_answer_step(application=application, step=current, values=values)
     if problems:
         return problems, None
-    application = services.application_save_step(application=application, values=values)
+    application.refresh_from_db()
     if post.get("return") == "check":
         return [], reverse("applications:check", args=[application.pk])
     return [], _after(application, current)
@@ -215,7 +213,7 @@ def check(request: HttpRequest, application_id) -> HttpResponse:
         "service": application.service,
         "rows": answer_rows(definition.form, application.answers, application),
         "error": error,
-        "complete": _next_page(application).endswith("/check/"),
+        "complete": services.first_incomplete_step(definition, application.answers) is None,
     }
     return render(request, "applications/check.html", context, status=400 if error else 200)
 

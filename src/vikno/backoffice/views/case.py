@@ -150,7 +150,7 @@ def note(request: HttpRequest, application_id) -> HttpResponse:
 
     def do(application: Application) -> Done:
         text = _limited(request, "text", NOTE_LIMIT)
-        casework.case_note_add(application=application, official=request.user, text=text)
+        casework.case_note_add(application=application, official=request.user, text=text, source_ip=client_ip(request))
         return _("The note is added. Only officials see it."), None
 
     return _act(request, application_id, typed, do)

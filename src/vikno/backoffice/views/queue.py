@@ -68,7 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
-    officials = pages.case_officials(official=request.user)
+    officials = selectors.case_handlers(official=request.user)
     choices = [(str(p.pk), pages.person_name(p)) for p in officials if p.pk != request.user.pk]
     form = BulkAssignForm(request.POST, officials=choices)
     query = QueryDict(request.POST.get("query", "")[:1000])

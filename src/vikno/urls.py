@@ -20,6 +20,9 @@ urlpatterns += i18n_patterns(
     path("", include("vikno.documents.urls")),
     path("", include("vikno.applications.urls")),
     path("", include("vikno.backoffice.urls")),
+    path("", include("vikno.messaging.urls")),
+    path("", include("vikno.messaging.appeals.urls")),
+    path("", include("vikno.messaging.feedback.urls")),
     prefix_default_language=False,
 )
 

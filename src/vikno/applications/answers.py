@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from vikno.applications.definition import ADDRESS_PARTS, Form, Question, Step
-from vikno.core import clock, rnokpp
+from vikno.core import clock, phone, rnokpp
 
 PHONE = re.compile(r"\+\d{10,15}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -59,15 +59,6 @@ def _is_upload(value: object) -> bool:
 class Problem:
     anchor: str  # the id of the input to fix
     message: str
-
-
-def normalise_phone(value: str) -> str:
-    digits = re.sub(r"[\s\-()]", "", value)
-    if re.fullmatch(r"0\d{9}", digits):  # a Ukrainian number as people write it at home
-        return "+38" + digits
-    if re.fullmatch(r"380\d{9}", digits):
-        return "+" + digits
-    return digits
 
 
 def _date(post: QueryDict, prefix: str) -> tuple[str | None, bool]:
@@ -116,7 +107,7 @@ def _simple(question: Question, post: QueryDict, prefix: str, problems: list[Pro
             problems.append(Problem(prefix, _("“%(q)s” must be a number") % {"q": question.title}))
             return None
     if question.kind == "phone":
-        return normalise_phone(raw)
+        return phone.normalise(raw)
     if question.kind == "rnokpp":
         return re.sub(r"\s", "", raw)
     return raw

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vikno.applications import notices
 from vikno.applications.constants import EventKind, Outcome
 from vikno.applications.definition import Transition
 from vikno.applications.exceptions import ActionRefused
@@ -214,9 +215,10 @@ def _apply(
     application.state = transition.target
     fields = ["state"]
     event_kind, event_text = EventKind.TRANSITION, ""
+    request = None
     if transition.effect == "request_information":
         due = add_working_days(clock.today(), workflow.information_answer_days)
-        InformationRequest.objects.create(
+        request = InformationRequest.objects.create(
             application=application, text=text.strip(), requested_by=official, due_date=due
         )
         if workflow.information_stops_clock:
@@ -252,6 +254,10 @@ def _apply(
         source_ip=source_ip,
         details={"from": previous, "to": application.state},
     )
+    if request is not None:
+        notices.information_requested(application, request)
+    if outcome:
+        notices.decided(application)
     if outcome in (Outcome.APPROVAL, Outcome.REFUSAL):
         from vikno.applications.tasks import issue_result
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from vikno.applications.constants import DefinitionStatus, EventKind
-from vikno.applications.models import Application, DeadlineReminder, ServiceDefinition
+from vikno.applications import notices
+from vikno.applications.models import Application, DeadlineReminder, InformationRequest, ServiceDefinition
 from vikno.applications.selectors import definition_of
 from vikno.applications.services import add_event
 from vikno.core import clock
@@ -57,3 +59,21 @@ def reminder_record(*, application: Application, days_before: int) -> DeadlineRe
             return reminder
     except IntegrityError:
         return None
+
+
+def applicants_remind() -> int:
+    """Tell applicants whose answer to a request is due within APPLICANT_REMINDER_DAYS working days (once each:
+    the notification's key is the request's). Returns how many requests were looked at."""
+    today = clock.today()
+    requests = InformationRequest.objects.filter(
+        answered_at=None,
+        application__decided_at=None,
+        due_date__gte=today,
+        due_date__lte=add_working_days(today, settings.APPLICANT_REMINDER_DAYS),
+    ).select_related("application__applicant", "application__service", "application__organisation")
+    count = 0
+    for request in requests.iterator(chunk_size=500):
+        with transaction.atomic():
+            notices.information_due_soon(request.application, request)
+        count += 1
+    return count

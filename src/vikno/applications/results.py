@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 
+from vikno.applications import notices
 from vikno.applications.answers import visible_answers
 from vikno.applications.constants import EventKind, Outcome
 from vikno.applications.definition import Definition, text
@@ -89,4 +90,5 @@ def result_issue(*, application_id: str) -> Application | None:
     application.save(update_fields=["result_document", "updated_at"])
     add_event(application, EventKind.RESULT_ISSUED, text=title)
     record(actor=None, action="applications.result_issued", target=application, details={"document": document.code})
+    notices.result_ready(application)
     return application

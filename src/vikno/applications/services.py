@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vikno.applications import answers as answer_rules
-from vikno.applications import uploads
+from vikno.applications import notices, uploads
 from vikno.applications.constants import SUBMITTED, EventKind, Outcome
 from vikno.applications.definition import Definition, Question, Step
 from vikno.applications.exceptions import ActionRefused, AnswersIncomplete, CaseChanged
@@ -226,6 +226,7 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
         on_behalf_of=_party(application.on_behalf_of),
         details={"reference": application.reference, "definition_version": application.definition.version},
     )
+    notices.submitted(application)
     return application
 
 

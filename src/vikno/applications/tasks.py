@@ -43,6 +43,12 @@ def send_deadline_reminders() -> int:
 
 
 @task()
+def remind_applicants() -> int:
+    """Scheduled: tell applicants whose answer to a request is due soon."""
+    return reminders.applicants_remind()
+
+
+@task()
 def mail_deadline_reminder(reminder_id: int) -> int:
     """Mail the assignee (or, for an unassigned case, its supervisors). Retried by the queue if mail is down."""
     reminder = DeadlineReminder.objects.select_related("application__service", "application__assignee").get(

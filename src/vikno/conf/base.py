@@ -3,6 +3,7 @@
 Overlays (`production.py`, `test.py`) adjust a few values; they never read the environment themselves.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -80,6 +81,9 @@ INSTALLED_APPS = [
     "vikno.documents",
     "vikno.privacy",
     "vikno.applications",
+    "vikno.messaging",
+    "vikno.messaging.appeals",
+    "vikno.messaging.feedback",
     "vikno.backoffice",
     "vikno.api",
 ]
@@ -160,6 +164,8 @@ WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_SCHEDULE = {
     "vikno.applications.tasks.send_deadline_reminders": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
     "vikno.applications.tasks.issue_missing_results": 600,
+    "vikno.applications.tasks.remind_applicants": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
+    "vikno.messaging.tasks.send_due_deliveries": env_int("VIKNO_DELIVERY_SWEEP_SECONDS", 30),
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 
@@ -344,6 +350,40 @@ EMAIL_HOST_USER = env_str("VIKNO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("VIKNO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("VIKNO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("VIKNO_DEFAULT_FROM_EMAIL", "Vikno <no-reply@vikno.localhost>")
+EMAIL_TIMEOUT = env_int("VIKNO_EMAIL_TIMEOUT", 10)
+# Notification e-mail carries Message-ID <delivery id>@<this domain>: a message sent twice reads as one.
+EMAIL_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "vikno.localhost"
+
+# --- Notifications: the outbox, e-mail and SMS ----------------------------------------------------------
+# A delivery that fails is tried again after 30 s, 60 s, 120 s... (at most an hour apart); after this many
+# attempts it is dead and waits in the admin ("Deliveries") for an operator to send it again.
+DELIVERY_MAX_ATTEMPTS = env_int("VIKNO_DELIVERY_MAX_ATTEMPTS", 10)
+DELIVERY_RETRY_SECONDS = env_int("VIKNO_DELIVERY_RETRY_SECONDS", 30)
+DELIVERY_RETRY_MAX_SECONDS = env_int("VIKNO_DELIVERY_RETRY_MAX_SECONDS", 3600)
+# "file" keeps SMS in var/sms/ (no gateway needed); "kannel" sends them through Kannel's smsbox.
+SMS_GATEWAY = env_str("VIKNO_SMS_GATEWAY", "file")
+SMS_FILE_DIR = VAR_DIR / "sms"
+KANNEL_SENDSMS_URL = env_str("VIKNO_KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms")
+KANNEL_USERNAME = env_str("VIKNO_KANNEL_USERNAME", "vikno")
+KANNEL_PASSWORD = env_str("VIKNO_KANNEL_PASSWORD")
+SMS_SENDER = env_str("VIKNO_SMS_SENDER", "Vikno")
+SMS_HTTP_TIMEOUT = env_int("VIKNO_SMS_HTTP_TIMEOUT", 10)
+# The gateway's callbacks (delivery reports, incoming SMS) must carry this token and come from these addresses;
+# with no token set, every callback is refused.
+SMS_CALLBACK_TOKEN = env_str("VIKNO_SMS_CALLBACK_TOKEN")
+SMS_GATEWAY_IPS = env_list("VIKNO_SMS_GATEWAY_IPS", ["127.0.0.1", "::1"])
+
+
+def _quiet_hours(value: str) -> tuple[datetime.time, datetime.time] | None:
+    """ "21:00-08:00" (local time) as a pair of times; empty: no quiet hours."""
+    if not value:
+        return None
+    start, end = (datetime.time.fromisoformat(part.strip()) for part in value.split("-"))
+    return start, end
+
+
+# Notifications by SMS wait for the end of these hours (answers to a person's own SMS do not).
+SMS_QUIET_HOURS = _quiet_hours(env_str("VIKNO_SMS_QUIET_HOURS", "21:00-08:00"))
 
 # --- Catalogue ------------------------------------------------------------------------------------------
 # A published service not reviewed for this many months is listed in the editors' freshness report.
@@ -370,6 +410,8 @@ VIKNO_UPLOAD_MAX_FILES = env_int("VIKNO_UPLOAD_MAX_FILES", 20)
 VIKNO_UPLOAD_TYPES = env_list("VIKNO_UPLOAD_TYPES", ["application/pdf", "image/jpeg", "image/png"])
 # How many working days before the deadline a case is "near its deadline" in the officials' queue.
 VIKNO_NEAR_DEADLINE_DAYS = env_int("VIKNO_NEAR_DEADLINE_DAYS", 3)
+# Applicants who have not answered a request for information are reminded this many working days before it is due.
+APPLICANT_REMINDER_DAYS = env_int("VIKNO_APPLICANT_REMINDER_DAYS", 2)
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -32,6 +32,8 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("DATABASE_URL must point to PostgreSQL.")
     if settings["DEMO_EID"]:
         problems.append("VIKNO_DEMO_EID must be off: the demo eID lets anyone sign in as anyone.")
+    if settings["SMS_GATEWAY"] == "kannel" and len(settings["SMS_CALLBACK_TOKEN"]) < 32:
+        problems.append("VIKNO_SMS_CALLBACK_TOKEN must be a random value of at least 32 characters with Kannel.")
     # `manage.py demo_pki` leaves a DEMO file (vikno.documents.pki.DEMO_MARKER) next to the keys it makes.
     if (Path(settings["VIKNO_SIGNING_DIR"]) / "DEMO").exists():
         problems.append(

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,7 @@ class User(AbstractUser):
     # How the person wants to hear from the portal (the messages in the cabinet are always kept).
     notify_by_email = models.BooleanField(_("by e-mail"), default=True)
     notify_by_sms = models.BooleanField(_("by SMS"), default=False)
+    language = models.CharField(_("language of messages"), max_length=8, choices=settings.LANGUAGES, default="uk")
 
     class Meta:
         verbose_name = _("user")

@@ -1,0 +1,119 @@
+"""Notifications (the cabinet inbox) and their deliveries by e-mail and SMS (the outbox), and the SMS gateway's
+incoming side: opt-outs and commands received."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vikno.core.models import BaseModel
+from vikno.messaging.constants import Channel, DeliveryState
+
+
+class Notification(BaseModel):
+    """One event told to one person: kept in their cabinet inbox, and sent on the channels they chose.
+
+    `key` says which event it was (for example ``application:<id>:submitted``): telling the same event twice, as a
+    retried task would, finds the first notification and sends nothing more.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(_("event"), max_length=50)
+    key = models.CharField(max_length=200, unique=True)
+    # What the notification is about, so the case page can list what its applicant was told.
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(max_length=500, blank=True)
+    action = models.CharField(max_length=100, blank=True)
+    read_at = models.DateTimeField(_("read on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject"),
+            models.Index(fields=["recipient"], condition=models.Q(read_at=None), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(BaseModel):
+    """One message to send on one channel: the outbox row a worker claims, sends, retries and finally marks.
+
+    The content is rendered when the notification is made, so what the row holds is what was sent.
+    """
+
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    key = models.CharField(max_length=220, unique=True)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    html = models.TextField(blank=True)
+    # SMS only: how the text travels (GSM-7 or UCS-2) and in how many parts.
+    encoding = models.CharField(max_length=10, blank=True)
+    segments = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(_("state"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    # A worker sending the message holds it until then; a worker that died lets it go when the time passes.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered on"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Whether quiet hours apply (notifications by SMS) or not (an answer to an SMS the person just sent).
+    quiet_hours = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["queued", "sending"]),
+                name="delivery_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.subject or self.text[:40]}"
+
+
+class SmsOptOut(models.Model):
+    """A phone number that sent STOP: no notification goes to it by SMS until its owner turns SMS on again."""
+
+    phone = models.CharField(max_length=20, primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self) -> str:
+        return self.phone
+
+
+class IncomingSms(BaseModel):
+    """An SMS received through the gateway, once (the gateway's message id is unique)."""
+
+    gateway_id = models.CharField(max_length=100, unique=True)
+    phone = models.CharField(max_length=20)
+    text = models.CharField(max_length=1000)
+    command = models.CharField(max_length=20, blank=True)
+    reply = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("incoming SMS")
+        verbose_name_plural = _("incoming SMS")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.command or "?"

@@ -1,0 +1,124 @@
+"""Telling a person about an event: the notification in their inbox, and a delivery per channel they chose.
+
+Call `notify` inside the transaction that changed the state: the notification is written with it, and the
+deliveries are handed to the workers only once it commits (a rolled-back change tells nobody).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, translation
+
+from vikno.core import clock, phone
+from vikno.messaging.constants import Channel
+from vikno.messaging.events import EVENTS
+from vikno.messaging.models import Delivery, Notification, SmsOptOut
+from vikno.messaging.sms import segments
+from vikno.messaging.tasks import deliver
+
+
+def notify(
+    *,
+    recipient,
+    event: str,
+    key: str,
+    params: Mapping[str, Any],
+    link: tuple[str, list] | None = None,
+    subject: tuple[str, str] = ("", ""),
+) -> Notification:
+    """Tell `recipient` about `event` once: the same `key` again returns the first notification, sending nothing.
+
+    `params` fill the event's texts in the recipient's language (dates are written out, callables are called
+    there); `link` is a view name and its arguments, the page the notification points to.
+    """
+    existing = Notification.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    spec = EVENTS[event]
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        values = {name: _written(value) for name, value in params.items()}
+        path = reverse(link[0], args=link[1]) if link else ""
+        notification = Notification.objects.create(
+            recipient=recipient,
+            event=event,
+            key=key,
+            subject_type=subject[0],
+            subject_id=subject[1],
+            title=str(spec.title).format_map(values),
+            body=str(spec.body).format_map(values),
+            url=path,
+            action=str(spec.action),
+        )
+        deliveries = _deliveries(notification, str(spec.sms).format_map(values))
+    for delivery in deliveries:
+        enqueue_on_commit(delivery)
+    return notification
+
+
+def _written(value: Any) -> str:
+    if callable(value):
+        value = value()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return formats.date_format(value, "j E Y")
+    return str(value)
+
+
+def _deliveries(notification: Notification, sms_text: str) -> list[Delivery]:
+    recipient = notification.recipient
+    made = []
+    if recipient.notify_by_email and recipient.email:
+        made.append(
+            _delivery(
+                notification,
+                Channel.EMAIL,
+                recipient.email,
+                subject=notification.title,
+                text=render_to_string("messaging/email/notification.txt", _email_context(notification)),
+                html=render_to_string("messaging/email/notification.html", _email_context(notification)),
+            )
+        )
+    number = phone.normalise(recipient.phone)
+    if recipient.notify_by_sms and number and not SmsOptOut.objects.filter(phone=number).exists():
+        made.append(_delivery(notification, Channel.SMS, number, text=sms_text))
+    return made
+
+
+def _email_context(notification: Notification) -> dict:
+    return {
+        "notification": notification,
+        "language": translation.get_language(),
+        "paragraphs": notification.body.split("\n\n"),
+        "url": settings.SITE_URL + notification.url if notification.url else "",
+        "settings_url": settings.SITE_URL + reverse("identity:notifications"),
+    }
+
+
+def _delivery(notification: Notification | None, channel: str, to: str, *, text: str, **fields) -> Delivery:
+    if channel == Channel.SMS:
+        measured = segments.measure(text)
+        fields.update(encoding=measured.encoding, segments=measured.segments)
+    key = fields.pop("key", None) or f"{notification.key}:{channel}"
+    return Delivery.objects.create(
+        notification=notification, channel=channel, to=to, text=text, key=key, next_attempt_at=clock.now(), **fields
+    )
+
+
+def sms_reply(*, to: str, text: str, key: str) -> Delivery:
+    """An answer to an SMS the person just sent: not a notification, not held back by quiet hours or STOP."""
+    delivery = Delivery.objects.filter(key=key).first() or _delivery(
+        None, Channel.SMS, to, text=text, key=key, quiet_hours=False
+    )
+    enqueue_on_commit(delivery)
+    return delivery
+
+
+def enqueue_on_commit(delivery: Delivery) -> None:
+    delivery_id = str(delivery.pk)
+    transaction.on_commit(lambda: deliver.enqueue(delivery_id))

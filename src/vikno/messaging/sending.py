@@ -1,0 +1,166 @@
+"""The outbox: a worker claims a delivery, sends it on its channel and records what happened.
+
+Claiming is one UPDATE that only one worker can win, so a delivery enqueued twice (a retried task, the sweep and
+the first task at once) is sent once. A failure that may pass (SMTP or Kannel down) is retried with exponential
+backoff; after `DELIVERY_MAX_ATTEMPTS` the delivery is dead and waits in the admin for an operator to send it again.
+A worker that dies while sending leaves its claim to expire; the sweep then sends the message again (the one case
+where a message can arrive twice: e-mail carries a Message-ID made from the delivery, so mail clients see one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+
+from vikno.audit.services import record
+from vikno.core import clock
+from vikno.messaging.constants import SENDABLE, Channel, DeliveryState
+from vikno.messaging.models import Delivery, SmsOptOut
+from vikno.messaging.sms.base import SmsRejected, gateway
+
+CLAIM_SECONDS = 120
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def delivery_send(*, delivery_id: str) -> str:
+    """Send one delivery if it is due and nobody else is sending it; returns the state it was left in."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    if delivery.channel == Channel.SMS and delivery.quiet_hours:
+        if SmsOptOut.objects.filter(phone=delivery.to).exists():
+            return _finish(delivery, DeliveryState.SUPPRESSED)
+        if (resume := quiet_hours_end(clock.local_now())) is not None:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                state=DeliveryState.QUEUED, next_attempt_at=resume, claimed_until=None
+            )
+            return DeliveryState.QUEUED
+    try:
+        SENDERS[delivery.channel](delivery)
+    except PermanentFailure as error:
+        return _finish(delivery, DeliveryState.DEAD, error=str(error), attempted=True)
+    except Exception as error:  # anything else may pass: the message stays in the outbox
+        return _retry_later(delivery, f"{type(error).__name__}: {error}")
+    return _finish(delivery, DeliveryState.SENT, attempted=True, sent_at=clock.now())
+
+
+def _claim(delivery_id: str) -> Delivery | None:
+    now = clock.now()
+    won = (
+        Delivery.objects.filter(pk=delivery_id, state__in=SENDABLE, next_attempt_at__lte=now)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .update(state=DeliveryState.SENDING, claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+    )
+    return Delivery.objects.get(pk=delivery_id) if won else None
+
+
+def _finish(delivery: Delivery, state: str, *, error: str = "", attempted: bool = False, **fields) -> str:
+    changes = dict(claimed_until=None, attempts=delivery.attempts + int(attempted), updated_at=clock.now(), **fields)
+    mine = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING)
+    if not mine.update(state=state, last_error=error[:500], **changes):
+        # The gateway's delivery report came in before we finished noting the send: keep what it said.
+        Delivery.objects.filter(pk=delivery.pk).update(**changes)
+        return Delivery.objects.values_list("state", flat=True).get(pk=delivery.pk)
+    return state
+
+
+def _retry_later(delivery: Delivery, error: str) -> str:
+    attempts = delivery.attempts + 1
+    if attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        return _finish(delivery, DeliveryState.DEAD, error=error, attempted=True)
+    wait = min(settings.DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1), settings.DELIVERY_RETRY_MAX_SECONDS)
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+        state=DeliveryState.QUEUED,
+        attempts=attempts,
+        next_attempt_at=clock.now() + dt.timedelta(seconds=wait),
+        claimed_until=None,
+        last_error=error[:500],
+        updated_at=clock.now(),
+    )
+    return DeliveryState.QUEUED
+
+
+def quiet_hours_end(local_now: dt.datetime) -> dt.datetime | None:
+    """When the SMS quiet hours that `local_now` falls in end; None outside quiet hours (or with none set)."""
+    if not settings.SMS_QUIET_HOURS:
+        return None
+    start, end = settings.SMS_QUIET_HOURS
+    time = local_now.time()
+    inside = start <= time < end if start < end else (time >= start or time < end)
+    if not inside:
+        return None
+    resume = local_now.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return resume if resume > local_now else resume + dt.timedelta(days=1)
+
+
+def deliveries_due(limit: int = 1000) -> list[uuid.UUID]:
+    """Deliveries a worker should try now: new ones whose task was lost, retries whose time came, and claims of
+    workers that died."""
+    now = clock.now()
+    return list(
+        Delivery.objects.filter(state__in=SENDABLE, next_attempt_at__lte=now)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def deliveries_retry(*, delivery_ids: list, actor) -> int:
+    """An operator sends dead (or failed) deliveries again, from the admin."""
+    count = Delivery.objects.filter(pk__in=delivery_ids, state__in=[DeliveryState.DEAD, DeliveryState.FAILED]).update(
+        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None, updated_at=clock.now()
+    )
+    record(actor=actor, action="messaging.deliveries_retried", details={"count": count})
+    return count
+
+
+def _send_email(delivery: Delivery) -> None:
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.text,
+        to=[delivery.to],
+        headers={"Message-ID": f"<{delivery.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"},
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
+    )
+    if delivery.html:
+        message.attach_alternative(delivery.html, "text/html")
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        if all(500 <= code < 600 for code in codes):
+            raise PermanentFailure(f"the mail server refused the address ({codes[0]})") from error
+        raise
+
+
+def _send_sms(delivery: Delivery) -> None:
+    try:
+        gateway().send(to=delivery.to, text=delivery.text, delivery_id=str(delivery.pk))
+    except SmsRejected as error:
+        raise PermanentFailure(str(error)) from error
+
+
+SENDERS = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms}
+
+
+def delivery_report(*, delivery_id: uuid.UUID, delivered: bool | None) -> bool:
+    """The gateway reports that an SMS reached the phone (True), finally did not (False) or is on its way (None).
+    Returns False for a delivery that is not an SMS we sent."""
+    sms = Delivery.objects.filter(pk=delivery_id, channel=Channel.SMS).exclude(state=DeliveryState.QUEUED)
+    if delivered is None:
+        return sms.exists()
+    now = clock.now()
+    state = DeliveryState.DELIVERED if delivered else DeliveryState.FAILED
+    changes = {"delivered_at": now} if delivered else {}
+    updated = sms.filter(state__in=[DeliveryState.SENT, DeliveryState.SENDING]).update(
+        state=state, updated_at=now, **changes
+    )
+    return bool(updated) or sms.exists()

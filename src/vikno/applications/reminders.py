@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from vikno.applications.constants import DefinitionStatus, EventKind
 from vikno.applications import notices
+from vikno.applications.constants import DefinitionStatus, EventKind
 from vikno.applications.models import Application, DeadlineReminder, InformationRequest, ServiceDefinition
 from vikno.applications.selectors import definition_of
 from vikno.applications.services import add_event

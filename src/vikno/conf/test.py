@@ -9,7 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run at any hour; the ones about quiet hours set them.
 SMS_QUIET_HOURS = None
-SMS_CALLBACK_TOKEN = "test-sms-callback-token"
+SMS_CALLBACK_TOKEN = "test-sms-callback-token"  # noqa: S105 (tests only)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so that worker subprocesses started by tests can open it; one per run so that

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("vikno.api.v1.urls")),
     path("", include("vikno.catalog.urls_opendata")),
     path("", include("vikno.identity.urls_auth")),
+    path("", include("vikno.messaging.urls_gateway")),
 ]
 
 urlpatterns += i18n_patterns(

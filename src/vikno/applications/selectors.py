@@ -14,7 +14,7 @@ from vikno.applications.constants import DRAFT, DefinitionStatus
 from vikno.applications.definition import Definition, load
 from vikno.applications.models import Application, Attachment, ServiceDefinition
 from vikno.catalog.models import PublicService
-from vikno.core import clock
+from vikno.core import clock, phone
 from vikno.core.working_days import add_working_days
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role, organisations_for_role, users_with_role_for
@@ -200,3 +200,17 @@ def draft_for(*, citizen, service: PublicService, on_behalf_of=None) -> Applicat
         .order_by("-updated_at")
         .first()
     )
+
+
+def application_for_phone(*, reference: str, phone_number: str) -> Application | None:
+    """The sent application with this reference, if the phone is its applicant's (an SMS asking for its status);
+    None otherwise, whether the reference exists or not."""
+    application = (
+        Application.objects.exclude(state=DRAFT)
+        .select_related("applicant", "definition")
+        .filter(reference=reference)
+        .first()
+    )
+    if application is None or not phone_number or phone.normalise(application.applicant.phone) != phone_number:
+        return None
+    return application

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "vikno.web.context_processors.portal",
                 "vikno.identity.acting.acting_context",
+                "vikno.messaging.context.inbox",
             ],
         },
     },
@@ -381,6 +382,15 @@ def _quiet_hours(value: str) -> tuple[datetime.time, datetime.time] | None:
     start, end = (datetime.time.fromisoformat(part.strip()) for part in value.split("-"))
     return start, end
 
+
+# The longest text a person may write in one message, appeal or public question (characters).
+MESSAGE_MAX_CHARS = env_int("VIKNO_MESSAGE_MAX_CHARS", 5000)
+# Appeals of citizens (inquiries, complaints, proposals) are answered within these calendar days of their receipt
+# (Law of Ukraine "On Citizens' Appeals", art. 20: a month; 15 days when no further study is needed; extended once,
+# with notice to the citizen, to at most 45 days in all).
+APPEAL_TERM_DAYS = env_int("VIKNO_APPEAL_TERM_DAYS", 30)
+APPEAL_SHORT_TERM_DAYS = env_int("VIKNO_APPEAL_SHORT_TERM_DAYS", 15)
+APPEAL_MAX_TERM_DAYS = env_int("VIKNO_APPEAL_MAX_TERM_DAYS", 45)
 
 # Notifications by SMS wait for the end of these hours (answers to a person's own SMS do not).
 SMS_QUIET_HOURS = _quiet_hours(env_str("VIKNO_SMS_QUIET_HOURS", "21:00-08:00"))

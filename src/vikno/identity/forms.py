@@ -1,6 +1,7 @@
 """Forms of the way in. Messages never say whether an e-mail address has an account (no enumeration)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,9 @@ class RecoveryCodeForm(forms.Form):
 class NotificationPreferencesForm(forms.Form):
     notify_by_email = forms.BooleanField(label=_("By e-mail"), required=False)
     notify_by_sms = forms.BooleanField(label=_("By SMS"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of messages"), choices=settings.LANGUAGES, error_messages={"required": _("Choose a language")}
+    )
 
     def __init__(self, *args, has_phone: bool, has_email: bool, **kwargs):
         super().__init__(*args, **kwargs)

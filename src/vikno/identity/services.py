@@ -9,11 +9,12 @@ from django.core import signing
 from django.db import transaction
 
 from vikno.audit.services import record
-from vikno.core import clock, rnokpp
+from vikno.core import clock, phone, rnokpp
 from vikno.identity import tasks
 from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import EidError, VerifiedIdentity
 from vikno.identity.models import EidIdentity, SignedInSession, User
+from vikno.messaging.sms.optout import sms_opt_in
 
 SIGN_IN_TARGET = "identity.sign_in"
 
@@ -65,7 +66,7 @@ def citizen_sign_in_with_eid(*, identity: VerifiedIdentity, provider_name: str, 
     for field, value in values.items():
         setattr(user, field, value)
     user.email = user.email or identity.attributes.get("email", "")[:254]
-    user.phone = user.phone or identity.attributes.get("phone_number", "")[:20]
+    user.phone = user.phone or phone.normalise(identity.attributes.get("phone_number", ""))[:20]
     user.identity_source = provider_name
     user.identity_verified_at = now
     user.last_login = now
@@ -191,17 +192,30 @@ def sessions_end_others(*, user: User, keep: uuid.UUID | None, source_ip: str | 
 
 
 @transaction.atomic
-def notification_preferences_set(*, user: User, by_email: bool, by_sms: bool, source_ip: str | None) -> None:
+def notification_preferences_set(
+    *, user: User, by_email: bool, by_sms: bool, language: str, source_ip: str | None
+) -> None:
     locked = User.objects.select_for_update().get(pk=user.pk)
-    locked.notify_by_email, locked.notify_by_sms = by_email, by_sms
-    locked.save(update_fields=["notify_by_email", "notify_by_sms"])
+    locked.notify_by_email, locked.notify_by_sms, locked.language = by_email, by_sms, language
+    locked.save(update_fields=["notify_by_email", "notify_by_sms", "language"])
+    if by_sms:
+        sms_opt_in(phone_number=locked.phone)
     record(
         actor=user,
         action="identity.notification_preferences_changed",
         target=user,
         source_ip=source_ip,
-        details={"email": by_email, "sms": by_sms},
+        details={"email": by_email, "sms": by_sms, "language": language},
     )
+
+
+@transaction.atomic
+def sms_stopped(*, phone_number: str) -> int:
+    """Someone sent STOP from this number: the accounts with it no longer choose SMS."""
+    users = list(User.objects.filter(notify_by_sms=True, phone=phone_number).values_list("pk", flat=True))
+    for user_id in users:
+        record(actor=None, action="identity.sms_stopped", target_type="identity.user", target_id=str(user_id))
+    return User.objects.filter(pk__in=users).update(notify_by_sms=False)
 
 
 # --- A forgotten password (citizens' portal accounts; officials get a new invitation from their admin) ------

@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
+from vikno.audit.services import record
 from vikno.core import clock, phone
-from vikno.messaging.constants import Channel
+from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.events import EVENTS
 from vikno.messaging.models import Delivery, Notification, SmsOptOut
 from vikno.messaging.sms import segments
@@ -122,3 +123,20 @@ def sms_reply(*, to: str, text: str, key: str) -> Delivery:
 def enqueue_on_commit(delivery: Delivery) -> None:
     delivery_id = str(delivery.pk)
     transaction.on_commit(lambda: deliver.enqueue(delivery_id))
+
+
+@transaction.atomic
+def deliveries_retry(*, delivery_ids: list, actor) -> int:
+    """An operator sends dead (or undelivered) messages again, from the admin: they start over with fresh attempts."""
+    retried = list(
+        Delivery.objects.select_for_update()
+        .filter(pk__in=delivery_ids, state__in=[DeliveryState.DEAD, DeliveryState.FAILED])
+        .values_list("pk", flat=True)
+    )
+    Delivery.objects.filter(pk__in=retried).update(
+        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None, updated_at=clock.now()
+    )
+    record(actor=actor, action="messaging.deliveries_retried", details={"count": len(retried)})
+    for delivery_id in retried:
+        transaction.on_commit(lambda delivery_id=str(delivery_id): deliver.enqueue(delivery_id))
+    return len(retried)

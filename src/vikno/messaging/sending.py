@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 
-from vikno.audit.services import record
 from vikno.core import clock
 from vikno.messaging.constants import SENDABLE, Channel, DeliveryState
 from vikno.messaging.models import Delivery, SmsOptOut
@@ -111,15 +110,6 @@ def deliveries_due(limit: int = 1000) -> list[uuid.UUID]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-def deliveries_retry(*, delivery_ids: list, actor) -> int:
-    """An operator sends dead (or failed) deliveries again, from the admin."""
-    count = Delivery.objects.filter(pk__in=delivery_ids, state__in=[DeliveryState.DEAD, DeliveryState.FAILED]).update(
-        state=DeliveryState.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None, updated_at=clock.now()
-    )
-    record(actor=actor, action="messaging.deliveries_retried", details={"count": count})
-    return count
 
 
 def _send_email(delivery: Delivery) -> None:

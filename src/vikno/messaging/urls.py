@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vikno.messaging import views
 
 app_name = "messaging"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cabinet/messages/", views.inbox, name="inbox"),
+    path("cabinet/messages/read/", views.read_all, name="read-all"),
+    path("cabinet/messages/<uuid:notification_id>/", views.notification, name="notification"),
+]

@@ -100,11 +100,14 @@ def test_notification_choices_are_saved_and_sms_needs_a_phone():
     assert "У нас немає вашого номера телефону" in refused.content.decode()
     user.refresh_from_db()
     assert (user.notify_by_email, user.notify_by_sms) == (True, False)
-    saved = laptop.post(reverse("identity:notifications"), {})
+    no_language = laptop.post(reverse("identity:notifications"), {"language": "fr"})
+    assert no_language.status_code == 400
+    saved = laptop.post(reverse("identity:notifications"), {"language": "en"})
     assert saved.status_code == 302
     user.refresh_from_db()
-    assert (user.notify_by_email, user.notify_by_sms) == (False, False)
+    assert (user.notify_by_email, user.notify_by_sms, user.language) == (False, False, "en")
     assert AuditRecord.objects.get(action="identity.notification_preferences_changed").details == {
         "email": False,
         "sms": False,
+        "language": "en",
     }

@@ -18,6 +18,7 @@ from vikno.identity.models import SignedInSession, User
 from vikno.identity.session import current_session_id
 from vikno.identity.views.account import WRONG_CODE
 from vikno.identity.views.steps import device_label
+from vikno.messaging.sms.optout import sms_opted_out
 
 
 @citizen
@@ -99,7 +100,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    initial = {"notify_by_email": user.notify_by_email, "notify_by_sms": user.notify_by_sms}
+    initial = {"notify_by_email": user.notify_by_email, "notify_by_sms": user.notify_by_sms, "language": user.language}
     form = NotificationPreferencesForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -111,8 +112,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
             user=user,
             by_email=form.cleaned_data["notify_by_email"],
             by_sms=form.cleaned_data["notify_by_sms"],
+            language=form.cleaned_data["language"],
             source_ip=client_ip(request),
         )
         messages.success(request, _("Your choices are saved."))
         return redirect("identity:notifications")
-    return render(request, "identity/notifications.html", {"form": form}, status=400 if form.is_bound else 200)
+    context = {"form": form, "phone": user.phone, "sms_stopped": sms_opted_out(phone_number=user.phone)}
+    return render(request, "identity/notifications.html", context, status=400 if form.is_bound else 200)

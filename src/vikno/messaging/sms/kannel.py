@@ -22,7 +22,7 @@ DLR_MASK = 31
 def delivery_report_url(delivery_id: str) -> str:
     query = urlencode({"delivery": delivery_id, "token": settings.SMS_CALLBACK_TOKEN})
     # %d is left for Kannel to replace with the report's type.
-    return f"{settings.SITE_URL}{reverse('messaging:kannel-delivery')}?{query}&status=%d"
+    return f"{settings.SITE_URL}{reverse('sms:kannel-delivery')}?{query}&status=%d"
 
 
 class KannelGateway:

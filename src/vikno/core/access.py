@@ -44,6 +44,9 @@ def classify(level: str) -> Callable[[ViewT], ViewT]:
 public = classify(PUBLIC)
 citizen = classify(CITIZEN)
 official = classify(OFFICIAL)
+# Another system calling with its own credentials (a token or a signature), which the view itself checks before
+# reading anything: an SMS gateway's callbacks, a payment provider's. People's sessions give no access.
+integrator = classify(INTEGRATOR)
 
 
 def access_of(view: Callable[..., Any], namespaces: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -71,7 +74,7 @@ class DefaultDenyMiddleware:
         level = access_of(view_func, namespaces)
         if level is None:
             raise PermissionDenied("This address has no access classification.")
-        if level == PUBLIC or (namespaces and namespaces[0] in SELF_GUARDED_NAMESPACES):
+        if level in (PUBLIC, INTEGRATOR) or (namespaces and namespaces[0] in SELF_GUARDED_NAMESPACES):
             return None
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vikno.core import phone
-from vikno.core.access import public
+from vikno.core.access import integrator
 from vikno.core.http import client_ip
 from vikno.messaging.sending import delivery_report
 from vikno.messaging.sms.commands import sms_receive
@@ -52,7 +52,7 @@ def _refused(request: HttpRequest) -> HttpResponse:
     return _answer(_("Only the SMS gateway may call this address."), status=403)
 
 
-@public
+@integrator
 @never_cache
 @require_GET
 def kannel_delivery(request: HttpRequest) -> HttpResponse:
@@ -73,7 +73,7 @@ def kannel_delivery(request: HttpRequest) -> HttpResponse:
     return _answer("OK")
 
 
-@public
+@integrator
 @never_cache
 @require_GET
 def kannel_incoming(request: HttpRequest) -> HttpResponse:

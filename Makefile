@@ -8,8 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the portal needs to issue documents: WeasyPrint renders PDFs with Pango and these fonts.
 RUN_SYSTEM_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# Debian packages the browser and document tests need.
-TEST_SYSTEM_PACKAGES := chromium gettext $(RUN_SYSTEM_PACKAGES)
+# Debian packages the tests need: the browser, documents, and the SMS gateway (Kannel, with its fakesmsc test SMSC).
+TEST_SYSTEM_PACKAGES := chromium gettext kannel kannel-extras $(RUN_SYSTEM_PACKAGES)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench bench-applications system-deps run-deps clean

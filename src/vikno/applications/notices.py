@@ -46,3 +46,21 @@ def decided(application: Application) -> None:
 def result_ready(application: Application) -> None:
     document = application.result_document
     _tell(application, "result_ready", "result", document=document.title, code=document.display_code)
+
+
+def deadline_near(application: Application, days_before: int, officials) -> None:
+    """Remind the officials of a case that its decision is due within `days_before` working days."""
+    for official in officials:
+        notify(
+            recipient=official,
+            event="case_due_soon",
+            key=f"application:{application.pk}:reminder:{application.due_date}:{days_before}:{official.pk}",
+            params={
+                "reference": application.reference,
+                "service": lambda: application.service.title,
+                "due_date": application.due_date,
+                "days": days_before,
+            },
+            link=("backoffice:case", [application.pk]),
+            subject=("application", str(application.pk)),
+        )

@@ -1,4 +1,5 @@
-"""Reminding officials of deadlines: N working days before a case is due, as the case's workflow says."""
+"""Reminders of deadlines: officials N working days before a case is due (as its workflow says), applicants
+before their answer to a request is due."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from django.db import IntegrityError, transaction
 from vikno.applications import notices
 from vikno.applications.constants import DefinitionStatus, EventKind
 from vikno.applications.models import Application, DeadlineReminder, InformationRequest, ServiceDefinition
-from vikno.applications.selectors import definition_of
+from vikno.applications.selectors import definition_of, officials_for_case
 from vikno.applications.services import add_event
 from vikno.core import clock
 from vikno.core.working_days import add_working_days, working_days_between
+from vikno.identity.constants import Role
 
 
 def reminders_due() -> list[tuple[Application, int]]:
@@ -45,6 +47,13 @@ def _furthest_reminder() -> int:
     return max(days)
 
 
+def _officials_to_remind(application: Application) -> list:
+    """The assignee; for an unassigned case, its supervisors."""
+    if application.assignee is not None:
+        return [application.assignee]
+    return list(officials_for_case(application=application).filter(role_assignments__role=Role.SUPERVISOR).distinct())
+
+
 def reminder_record(*, application: Application, days_before: int) -> DeadlineReminder | None:
     """Note the reminder once; None when it was already noted (a repeated or concurrent run)."""
     try:
@@ -56,6 +65,7 @@ def reminder_record(*, application: Application, days_before: int) -> DeadlineRe
                 sent_at=clock.now(),
             )
             add_event(application, EventKind.REMINDER, citizen_visible=False, text=str(days_before))
+            notices.deadline_near(application, days_before, _officials_to_remind(application))
             return reminder
     except IntegrityError:
         return None

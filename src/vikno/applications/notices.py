@@ -45,6 +45,7 @@ def decided(application: Application) -> None:
 
 def result_ready(application: Application) -> None:
     document = application.result_document
+    assert document is not None  # called once the result is issued
     _tell(application, "result_ready", "result", document=document.title, code=document.display_code)
 
 

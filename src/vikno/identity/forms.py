@@ -1,11 +1,14 @@
 """Forms of the way in. Messages never say whether an e-mail address has an account (no enumeration)."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vikno.core import phone as phone_numbers
 from vikno.identity.models import User
 
 MAX_PASSWORD_LENGTH = 128  # NIST SP 800-63B: allow at least 64; past 128 is only a way to make hashing costly
@@ -146,3 +149,33 @@ class ForgottenPasswordForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=30,
+        help_text=_("We will send a code to it by SMS. For example 067 123 45 67 or +380 67 123 45 67."),
+        error_messages={"required": _("Enter your mobile phone number")},
+    )
+
+    def clean_phone(self) -> str:
+        number = phone_numbers.normalise(self.cleaned_data["phone"])
+        if not re.fullmatch(r"\+\d{10,15}", number):
+            raise ValidationError(_("Enter a phone number, like 067 123 45 67 or +380 67 123 45 67"))
+        return number
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the SMS"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=12,
+        error_messages={
+            "required": _("Enter the code from the SMS"),
+            "invalid": _("Enter the 6 digits from the SMS, for example 123456."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()

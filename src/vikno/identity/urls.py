@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, password_reset, security
+from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, password_reset, phone, security
 
 app_name = "identity"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cabinet/security/recovery-codes/", security.new_recovery_codes, name="new-recovery-codes"),
     path("cabinet/security/authenticator/", security.replace_authenticator, name="replace-authenticator"),
     path("cabinet/notifications/", security.notifications, name="notifications"),
+    path("cabinet/phone/", phone.phone, name="phone"),
+    path("cabinet/phone/confirm/", phone.phone_confirm, name="phone-confirm"),
     # Portal accounts: e-mail, password and a second factor.
     path("account/register/", account.register, name="register"),
     path("account/check-email/", account.check_email, name="check-email"),

@@ -105,14 +105,15 @@ def _delivery(notification: Notification | None, channel: str, to: str, *, text:
     if channel == Channel.SMS:
         measured = segments.measure(text)
         fields.update(encoding=measured.encoding, segments=measured.segments)
-    key = fields.pop("key", None) or f"{notification.key}:{channel}"
+    key = fields.pop("key", None) or f"{notification.key if notification else ''}:{channel}"
     return Delivery.objects.create(
         notification=notification, channel=channel, to=to, text=text, key=key, next_attempt_at=clock.now(), **fields
     )
 
 
-def sms_reply(*, to: str, text: str, key: str) -> Delivery:
-    """An answer to an SMS the person just sent: not a notification, not held back by quiet hours or STOP."""
+def sms_direct(*, to: str, text: str, key: str) -> Delivery:
+    """An SMS the person asked for just now (an answer to their own SMS, a confirmation code): not a notification,
+    so neither quiet hours nor STOP hold it back."""
     delivery = Delivery.objects.filter(key=key).first() or _delivery(
         None, Channel.SMS, to, text=text, key=key, quiet_hours=False
     )
@@ -137,6 +138,6 @@ def deliveries_retry(*, delivery_ids: list, actor) -> int:
         state=DeliveryState.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None, updated_at=clock.now()
     )
     record(actor=actor, action="messaging.deliveries_retried", details={"count": len(retried)})
-    for delivery_id in retried:
-        transaction.on_commit(lambda delivery_id=str(delivery_id): deliver.enqueue(delivery_id))
+    for delivery in Delivery.objects.filter(pk__in=retried):
+        enqueue_on_commit(delivery)
     return len(retried)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -138,7 +139,7 @@ def _send_sms(delivery: Delivery) -> None:
         raise PermanentFailure(str(error)) from error
 
 
-SENDERS = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms}
+SENDERS: dict[str, Callable[[Delivery], None]] = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms}
 
 
 def delivery_report(*, delivery_id: uuid.UUID, delivered: bool | None) -> bool:

@@ -16,7 +16,7 @@ from vikno.audit.services import record
 from vikno.core import reference
 from vikno.identity.services import sms_stopped
 from vikno.messaging.models import IncomingSms, SmsOptOut
-from vikno.messaging.notifications import sms_reply
+from vikno.messaging.notifications import sms_direct
 
 COMMANDS = {
     "STATUS": "status",
@@ -47,7 +47,7 @@ def sms_receive(*, gateway_id: str, phone_number: str, text: str) -> IncomingSms
         with transaction.atomic():
             incoming = IncomingSms.objects.create(gateway_id=gateway_id, phone=phone_number, text=text, command=command)
             answer = ANSWERS.get(command, _answer_unknown)(phone_number, argument)
-            incoming.reply = sms_reply(to=phone_number, text=answer, key=f"sms-reply:{gateway_id}")
+            incoming.reply = sms_direct(to=phone_number, text=answer, key=f"sms-reply:{gateway_id}")
             incoming.save(update_fields=["reply"])
             record(actor=None, action="messaging.sms_received", target=incoming, details={"command": command})
     except IntegrityError:  # the same message, delivered twice at once

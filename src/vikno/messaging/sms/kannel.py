@@ -27,7 +27,7 @@ def delivery_report_url(delivery_id: str) -> str:
 
 class KannelGateway:
     def send(self, *, to: str, text: str, delivery_id: str) -> None:
-        params = {
+        params: dict[str, str | int] = {
             "username": settings.KANNEL_USERNAME,
             "password": settings.KANNEL_PASSWORD,
             "to": to,

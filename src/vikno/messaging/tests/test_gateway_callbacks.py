@@ -7,7 +7,7 @@ from django.conf import settings
 
 from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.models import Delivery, IncomingSms
-from vikno.messaging.notifications import notify, sms_reply
+from vikno.messaging.notifications import notify, sms_direct
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def report(client, delivery_id, status, remote="127.0.0.1", token=TOKEN):
 
 @pytest.fixture
 def sent_sms():
-    delivery = sms_reply(to="+380671234567", text="Vikno: test", key="test:1")
+    delivery = sms_direct(to="+380671234567", text="Vikno: test", key="test:1")
     Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.SENT)
     return delivery
 

@@ -1,0 +1,3 @@
+"""The clock fixture of the applications tests, for tests that move time."""
+
+from vikno.applications.tests.conftest import at  # noqa: F401  (pytest fixture)

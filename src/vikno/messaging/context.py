@@ -1,6 +1,6 @@
-"""The unread count beside "Messages" in the menu, for a signed-in citizen (counted only when a page shows it)."""
+"""The unread count beside "Messages" in the menu, for a signed-in citizen (counted once, when a page shows it)."""
 
-from functools import partial
+from functools import cache
 
 from django.http import HttpRequest
 
@@ -11,4 +11,9 @@ def inbox(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_staff:
         return {}
-    return {"unread_messages": partial(unread_count, citizen=user)}
+
+    @cache
+    def unread() -> int:
+        return unread_count(citizen=user)
+
+    return {"unread_messages": unread}

@@ -17,4 +17,10 @@ urlpatterns = [
     path(
         "cabinet/applications/<uuid:application_id>/files/<uuid:attachment_id>/", cabinet.attachment, name="attachment"
     ),
+    path("cabinet/applications/<uuid:application_id>/messages/", cabinet.message_send, name="message"),
+    path(
+        "cabinet/applications/<uuid:application_id>/messages/files/<uuid:attachment_id>/",
+        cabinet.message_attachment,
+        name="message-attachment",
+    ),
 ]

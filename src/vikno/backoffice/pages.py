@@ -19,9 +19,12 @@ from vikno.applications.constants import DefinitionStatus, EventKind
 from vikno.applications.definition import Transition, Workflow
 from vikno.applications.models import Application, ServiceDefinition
 from vikno.applications.presenting import answer_rows
+from vikno.applications.uploads import accepted_kinds
 from vikno.catalog.selectors import organisations_public
 from vikno.core import clock
 from vikno.core.working_days import working_days_between
+from vikno.messaging import conversations
+from vikno.messaging.selectors import notifications_about
 
 
 def person_name(user) -> str:
@@ -84,6 +87,7 @@ class QueueRow:
     overdue: bool
     due_soon: bool
     waiting_for_second_check: bool
+    unread_messages: int = 0
 
 
 def queue_rows(cases, *, workflows: Workflows, today: dt.date) -> list[QueueRow]:
@@ -99,6 +103,8 @@ def queue_rows(cases, *, workflows: Workflows, today: dt.date) -> list[QueueRow]
                 overdue=open_ and case.due_date < today,
                 due_soon=open_ and today <= case.due_date <= near,
                 waiting_for_second_check=getattr(case, "pending_decision", None) is not None,
+                # Counted with the page's query (`conversations.with_unread_for_authority`).
+                unread_messages=getattr(case, "unread_messages", 0) or 0,
             )
         )
     return rows
@@ -252,10 +258,10 @@ def case_context(
             {"confirm": "confirm-decision", "return": "return-comment"} if pending.proposed_by_id != official.pk else {}
         )
     officials = list(selectors.officials_for_case(application=application))
-    anchors = {"note": "note-text", "assign": "assignee", **shown_forms}
+    anchors = {"note": "note-text", "assign": "assignee", "message": "message-text", **shown_forms}
     # Text typed into a form that the case no longer offers (somebody moved it on) is shown, never lost.
     orphan = ""
-    if typed.form not in shown_forms and typed.form != "note":
+    if typed.form not in shown_forms and typed.form not in ("note", "message"):
         orphan = typed.get("reasons") or typed.get("text") or typed.get("comment")
     forwarding = any(a.forwards for a in actions)
     return {
@@ -284,4 +290,24 @@ def case_context(
         "error": error,
         "error_anchor": anchors.get(typed.form, "case-actions"),
         "orphan_text": orphan,
+        **_conversation(official, application),
+    }
+
+
+def _conversation(official, application: Application) -> dict[str, Any]:
+    """The messages with the applicant (which of theirs are new is read before the view marks them read), and
+    what the portal told the applicant about the application, with each delivery's state: whether they were
+    reached. Each authority message carries the notification that told the applicant about it."""
+    told = list(notifications_about(subject_type="application", subject_id=str(application.pk)))
+    by_key = {notification.key: notification for notification in told}
+    thread = list(conversations.messages_for_application(application=application, reader=official))
+    for message in thread:
+        message.is_new = message.side == "citizen" and message.read_by_authority_at is None  # type: ignore[attr-defined]
+        message.notification = by_key.get(conversations.notification_key(message))  # type: ignore[attr-defined]
+    return {
+        "thread": thread,
+        "told": told,
+        "message_key": uuid.uuid4(),
+        "message_max_files": conversations.MESSAGE_MAX_FILES,
+        "upload_kinds": accepted_kinds(),
     }

@@ -117,3 +117,87 @@ class IncomingSms(BaseModel):
 
     def __str__(self) -> str:
         return self.command or "?"
+
+
+# --- Messages on an application (vikno.messaging.conversations) ------------------------------------------
+
+
+class MessageSide(models.TextChoices):
+    CITIZEN = "citizen", _("applicant")
+    AUTHORITY = "authority", _("authority")
+
+
+class ApplicationMessage(BaseModel):
+    """A message on a sent application, from its applicant to the authority or back.
+
+    Authority messages keep the organisation that wrote them (a case may later be forwarded elsewhere). A message
+    from the applicant is unread for the authority until an official of the application's organisation opens the
+    case; one from the authority is unread for the applicant until they open the application.
+    """
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(_("written by"), max_length=10, choices=MessageSide.choices)
+    organisation = models.ForeignKey(
+        "catalog.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("message"), blank=True)
+    # The key of the form that sent it: the same form sent twice (a double click, a retried request) is one message.
+    request_key = models.UUIDField(null=True, blank=True)
+    read_by_citizen_at = models.DateTimeField(_("read by the applicant on"), null=True, blank=True)
+    read_by_authority_at = models.DateTimeField(_("read by the authority on"), null=True, blank=True)
+    read_by_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("message on an application")
+        verbose_name_plural = _("messages on applications")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "request_key"],
+                condition=models.Q(request_key__isnull=False),
+                name="message_once_per_form",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(side="citizen") | models.Q(organisation__isnull=False),
+                name="message_authority_has_organisation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["application", "created_at"], name="message_thread"),
+            models.Index(
+                fields=["application"],
+                condition=models.Q(side="citizen", read_by_authority_at=None),
+                name="message_unread_by_authority",
+            ),
+            models.Index(
+                fields=["application"],
+                condition=models.Q(side="authority", read_by_citizen_at=None),
+                name="message_unread_by_citizen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.side} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MessageAttachment(BaseModel):
+    """A file sent with a message: checked like an application's uploads, kept in the private store under a random
+    name, streamed only to the applicant and the officials of the application's organisation."""
+
+    message = models.ForeignKey(ApplicationMessage, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.CharField(max_length=300)  # the name in private storage
+
+    class Meta:
+        verbose_name = _("file sent with a message")
+        verbose_name_plural = _("files sent with messages")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

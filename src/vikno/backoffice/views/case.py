@@ -32,19 +32,20 @@ from vikno.backoffice.forms import ME, NOBODY, PurposeForm, purpose_from
 from vikno.catalog.selectors import organisations_public
 from vikno.core.access import official
 from vikno.core.http import client_ip
+from vikno.messaging import conversations
 
 NOTE_LIMIT = 5000
 TEXT_LIMIT = 10000
 
 
-def _find(request: HttpRequest, application_id) -> Application:
+def find_case(request: HttpRequest, application_id) -> Application:
     application = selectors.case_find_for_official(official=request.user, application_id=application_id)
     if application is None:
         raise Http404
     return application
 
 
-def _purpose(request: HttpRequest, application: Application) -> str | None:
+def purpose_of(request: HttpRequest, application: Application) -> str | None:
     """Why the official looks at the case: what they chose, or processing when the case is theirs."""
     chosen = purpose_from(request.GET.get("purpose"))
     if chosen is None and application.assignee_id == request.user.pk:
@@ -52,11 +53,11 @@ def _purpose(request: HttpRequest, application: Application) -> str | None:
     return chosen
 
 
-def _case_url(application: Application, purpose: str) -> str:
+def case_url(application: Application, purpose: str) -> str:
     return reverse("backoffice:case", args=[application.pk]) + "?" + urlencode({"purpose": purpose})
 
 
-def _show(
+def show_case(
     request: HttpRequest,
     application: Application,
     *,
@@ -71,6 +72,8 @@ def _show(
         official=request.user, application=application, purpose=purpose, typed=typed, error=error
     )
     context["conflict"] = conflict
+    # The official has seen the applicant's messages, for the whole organisation (the page still marks them new).
+    conversations.messages_mark_read_by_authority(official=request.user, application=application)
     response = render(request, "backoffice/case.html", context, status=status)
     add_never_cache_headers(response)  # it holds personal data, whichever view shows it
     return response
@@ -80,26 +83,26 @@ def _show(
 @never_cache
 @require_GET
 def case(request: HttpRequest, application_id) -> HttpResponse:
-    application = _find(request, application_id)
-    purpose = _purpose(request, application)
+    application = find_case(request, application_id)
+    purpose = purpose_of(request, application)
     if purpose is None:
         form = PurposeForm(request.GET if "purpose" in request.GET else None)
         status = 400 if form.is_bound and not form.is_valid() else 200
         context = {"application": application, "service": application.service, "form": form}
         return render(request, "backoffice/purpose.html", context, status=status)
-    return _show(request, application, purpose=purpose)
+    return show_case(request, application, purpose=purpose)
 
 
 @official
 @require_GET
 def attachment(request: HttpRequest, application_id, attachment_id) -> HttpResponseBase:
-    application = _find(request, application_id)
+    application = find_case(request, application_id)
     found = selectors.attachment_get_for_official(
         official=request.user, application=application, attachment_id=attachment_id
     )
     if found is None:
         raise Http404
-    purpose = _purpose(request, application)
+    purpose = purpose_of(request, application)
     if purpose is None:
         return redirect("backoffice:case", application.pk)
     selectors.case_open(official=request.user, application=application, purpose=purpose)
@@ -119,18 +122,20 @@ def _version(request: HttpRequest) -> int:
 
 
 def _act(request: HttpRequest, application_id, typed: pages.Typed, do: Callable[[Application], Done]) -> HttpResponse:
-    application = _find(request, application_id)
+    application = find_case(request, application_id)
     purpose = purpose_from(request.POST.get("purpose")) or AccessPurpose.PROCESSING
     try:
         message, target = do(application)
     except CaseChanged:
-        return _show(request, _find(request, application_id), purpose=purpose, status=409, conflict=True, typed=typed)
+        return show_case(
+            request, find_case(request, application_id), purpose=purpose, status=409, conflict=True, typed=typed
+        )
     except ActionRefused as refused:
-        return _show(
-            request, _find(request, application_id), purpose=purpose, status=400, typed=typed, error=refused.message
+        return show_case(
+            request, find_case(request, application_id), purpose=purpose, status=400, typed=typed, error=refused.message
         )
     messages.success(request, message)
-    return redirect(target or _case_url(application, purpose))
+    return redirect(target or case_url(application, purpose))
 
 
 def _limited(request: HttpRequest, name: str, limit: int) -> str:

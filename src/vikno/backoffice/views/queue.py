@@ -18,6 +18,7 @@ from vikno.backoffice.forms import ME, PAGE_SIZE, BulkAssignForm, QueueFilterFor
 from vikno.core import clock
 from vikno.core.access import official
 from vikno.core.http import client_ip
+from vikno.messaging import conversations
 
 QUERY_KEYS = ("service", "state", "assignee", "deadline", "page")
 
@@ -46,6 +47,8 @@ def _queue_page(request: HttpRequest, query: QueryDict, *, bulk: BulkAssignForm 
     status = 400 if bulk is not None else 200
     if form.is_valid():
         cases = selectors.cases_for_official(official=request.user, filters=form.filters())
+        # Each row's unread messages from the applicant are counted in the page's own query.
+        cases = conversations.with_unread_for_authority(cases)
         page = Paginator(cases.select_related("pending_decision"), PAGE_SIZE).get_page(query.get("page"))
         workflows = pages.Workflows(choices.definitions)
         context["page"] = page

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from vikno.backoffice.views import appeals as appeal_views
 from vikno.backoffice.views import case, queue
+from vikno.backoffice.views import feedback as feedback_views
+from vikno.backoffice.views import messages as case_messages
 
 app_name = "backoffice"
 
@@ -14,4 +17,24 @@ urlpatterns = [
     path("office/cases/<uuid:application_id>/actions/<str:transition_id>/", case.action, name="action"),
     path("office/cases/<uuid:application_id>/decision/confirm/", case.confirm, name="confirm"),
     path("office/cases/<uuid:application_id>/decision/return/", case.decision_return, name="return"),
+    path("office/cases/<uuid:application_id>/messages/", case_messages.reply, name="message"),
+    path(
+        "office/cases/<uuid:application_id>/messages/files/<uuid:attachment_id>/",
+        case_messages.attachment,
+        name="message-attachment",
+    ),
+    path("office/questions/", feedback_views.questions, name="questions"),
+    path("office/questions/<uuid:question_id>/", feedback_views.question, name="question"),
+    path("office/feedback/", feedback_views.feedback, name="feedback"),
+    path("office/appeals/", appeal_views.queue, name="appeals"),
+    path("office/appeals/<uuid:appeal_id>/", appeal_views.appeal, name="appeal"),
+    path(
+        "office/appeals/<uuid:appeal_id>/files/<uuid:attachment_id>/",
+        appeal_views.attachment,
+        name="appeal-attachment",
+    ),
+    path("office/appeals/<uuid:appeal_id>/assign/", appeal_views.assign, name="appeal-assign"),
+    path("office/appeals/<uuid:appeal_id>/short-term/", appeal_views.short_term, name="appeal-short-term"),
+    path("office/appeals/<uuid:appeal_id>/extend/", appeal_views.extend, name="appeal-extend"),
+    path("office/appeals/<uuid:appeal_id>/answer/", appeal_views.answer, name="appeal-answer"),
 ]

@@ -4,15 +4,16 @@ the strings are translated like every other (Ukrainian and English ship complete
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Event:
-    title: str
-    body: str  # paragraphs separated by a blank line
-    sms: str
-    action: str = ""
+    title: Promise
+    body: Promise  # paragraphs separated by a blank line
+    sms: Promise
+    action: Promise | str = ""
 
 
 EVENTS: dict[str, Event] = {
@@ -58,7 +59,68 @@ EVENTS: dict[str, Event] = {
         sms=_("Vikno: the document for application {reference} is ready in your account."),
         action=_("Download the document"),
     ),
+    # --- for officials ---
+    "case_due_soon": Event(
+        title=_("Case {reference} is due by {due_date}"),
+        body=_(
+            "The decision on case {reference} ({service}) is due by {due_date}: {days} working days from now or less."
+        ),
+        sms=_("Vikno: case {reference} is due by {due_date}."),
+        action=_("Open the case"),
+    ),
     # --- messages on an application (vikno.messaging) ---
+    "message_received": Event(
+        title=_("New message about application {reference}"),
+        body=_(
+            "{organisation} wrote to you about your application for “{service}”.\n\n"
+            "Read the message and answer it in your account."
+        ),
+        sms=_("Vikno: new message about application {reference}. Read it in your account."),
+        action=_("Read the message"),
+    ),
     # --- appeals: inquiries, complaints, proposals (vikno.messaging.appeals) ---
+    "appeal_registered": Event(
+        title=_("We registered your appeal {reference}"),
+        body=_(
+            "Your appeal “{subject}” ({kind}) reached {organisation}. Its reference number is {reference}.\n\n"
+            "The authority must answer by {due_date}. We will tell you when it answers."
+        ),
+        sms=_("Vikno: appeal {reference} registered. Answer due by {due_date}."),
+        action=_("View your appeal"),
+    ),
+    "appeal_extended": Event(
+        title=_("The answer to your appeal {reference} is due later"),
+        body=_(
+            "{organisation} extended the term for answering your appeal “{subject}”. "
+            "It must now answer by {due_date}.\n\nThe reason: {reason}"
+        ),
+        sms=_("Vikno: the answer to appeal {reference} is now due by {due_date}."),
+        action=_("View your appeal"),
+    ),
+    "appeal_answered": Event(
+        title=_("Answer to your appeal {reference}"),
+        body=_("{organisation} answered your appeal “{subject}”. The answer is in your account."),
+        sms=_("Vikno: your appeal {reference} is answered. Read it in your account."),
+        action=_("Read the answer"),
+    ),
     # --- feedback and public questions (vikno.messaging.feedback) ---
+    "question_answered": Event(
+        title=_("Your question about “{service}” is answered"),
+        body=_(
+            "{organisation} answered your question about “{service}”.\n\n"
+            "The question and the answer are now on the service's page, without your name."
+        ),
+        sms=_("Vikno: your question about a service is answered. See the service page."),
+        action=_("See the answer"),
+    ),
+    "question_rejected": Event(
+        title=_("Your question about “{service}” was not published"),
+        body=_(
+            "{organisation} did not publish your question about “{service}”.\n\n"
+            "The reason: {reason}\n\n"
+            "You can ask again without personal data, or write to the authority directly."
+        ),
+        sms=_("Vikno: your question about a service was not published. The reason is in your account."),
+        action=_("Go to the service"),
+    ),
 }

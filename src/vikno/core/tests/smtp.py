@@ -51,4 +51,3 @@ def smtp_server(port: int | None = None, inbox: list[Message] | None = None) -> 
 def subject(message: Message) -> str:
     """The Subject header as the reader sees it (decoded from its MIME words)."""
     return str(make_header(decode_header(message["Subject"])))
-

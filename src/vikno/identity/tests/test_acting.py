@@ -76,7 +76,7 @@ def test_the_page_lists_myself_and_the_mandates_in_force_only(client, world, mor
     for number in range(more):
         mandate(world.olena, world.registrar, party_name=f"ТОВ «Ще {number}»")
     sign_in_citizen(client, world.olena)
-    with django_assert_num_queries(3):  # session, user, mandates
+    with django_assert_num_queries(4):  # session, user, mandates, unread messages in the menu
         response = client.get(ACTING_FOR)
     assert response.status_code == 200
     assert _radios(response)[:1] == [("myself", "Myself")]

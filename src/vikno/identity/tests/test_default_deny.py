@@ -20,7 +20,7 @@ from vikno.catalog.tests.factories import (
     ServiceCentreFactory,
 )
 from vikno.core import clock
-from vikno.core.access import CITIZEN, OFFICIAL, PUBLIC, access_of
+from vikno.core.access import CITIZEN, INTEGRATOR, OFFICIAL, PUBLIC, access_of
 from vikno.core.models import WorkerHeartbeat
 from vikno.core.tests.test_access import _routes
 from vikno.identity.constants import Assurance, Role
@@ -77,6 +77,13 @@ EXAMPLES = {
     "cabinet/security/recovery-codes/": "/cabinet/security/recovery-codes/",
     "cabinet/security/authenticator/": "/cabinet/security/authenticator/",
     "cabinet/notifications/": "/cabinet/notifications/",
+    "cabinet/phone/": "/cabinet/phone/",
+    "cabinet/phone/confirm/": "/cabinet/phone/confirm/",
+    "cabinet/messages/": "/cabinet/messages/",
+    "cabinet/messages/read/": "/cabinet/messages/read/",
+    "cabinet/messages/<uuid:notification_id>/": f"/cabinet/messages/{NO_SUCH}/",
+    "sms/kannel/delivery": "/sms/kannel/delivery",
+    "sms/kannel/incoming": "/sms/kannel/incoming",
     "cabinet/acting-for/": "/cabinet/acting-for/",
     "account/register/": "/account/register/",
     "account/check-email/": "/account/check-email/",
@@ -132,6 +139,10 @@ EXAMPLES = {
     "cabinet/applications/<uuid:application_id>/files/<uuid:attachment_id>/": (
         f"/cabinet/applications/{NO_SUCH}/files/{NO_SUCH}/"
     ),
+    "cabinet/applications/<uuid:application_id>/messages/": f"/cabinet/applications/{NO_SUCH}/messages/",
+    "cabinet/applications/<uuid:application_id>/messages/files/<uuid:attachment_id>/": (
+        f"/cabinet/applications/{NO_SUCH}/messages/files/{NO_SUCH}/"
+    ),
     "office/cases/": "/office/cases/",
     "office/cases/assign/": "/office/cases/assign/",
     "office/cases/<uuid:application_id>/": f"/office/cases/{NO_SUCH}/",
@@ -141,6 +152,28 @@ EXAMPLES = {
     "office/cases/<uuid:application_id>/actions/<str:transition_id>/": f"/office/cases/{NO_SUCH}/actions/approve/",
     "office/cases/<uuid:application_id>/decision/confirm/": f"/office/cases/{NO_SUCH}/decision/confirm/",
     "office/cases/<uuid:application_id>/decision/return/": f"/office/cases/{NO_SUCH}/decision/return/",
+    "cabinet/appeals/": "/cabinet/appeals/",
+    "cabinet/appeals/new/": "/cabinet/appeals/new/?organisation={w.organisation.pk}",
+    "cabinet/appeals/<uuid:appeal_id>/": f"/cabinet/appeals/{NO_SUCH}/",
+    "cabinet/appeals/<uuid:appeal_id>/sent/": f"/cabinet/appeals/{NO_SUCH}/sent/",
+    "cabinet/appeals/<uuid:appeal_id>/files/<uuid:attachment_id>/": f"/cabinet/appeals/{NO_SUCH}/files/{NO_SUCH}/",
+    "office/appeals/": "/office/appeals/",
+    "office/appeals/<uuid:appeal_id>/": f"/office/appeals/{NO_SUCH}/",
+    "office/appeals/<uuid:appeal_id>/files/<uuid:attachment_id>/": f"/office/appeals/{NO_SUCH}/files/{NO_SUCH}/",
+    "office/appeals/<uuid:appeal_id>/assign/": f"/office/appeals/{NO_SUCH}/assign/",
+    "office/appeals/<uuid:appeal_id>/short-term/": f"/office/appeals/{NO_SUCH}/short-term/",
+    "office/appeals/<uuid:appeal_id>/extend/": f"/office/appeals/{NO_SUCH}/extend/",
+    "office/appeals/<uuid:appeal_id>/answer/": f"/office/appeals/{NO_SUCH}/answer/",
+    "office/cases/<uuid:application_id>/messages/": f"/office/cases/{NO_SUCH}/messages/",
+    "office/cases/<uuid:application_id>/messages/files/<uuid:attachment_id>/": (
+        f"/office/cases/{NO_SUCH}/messages/files/{NO_SUCH}/"
+    ),
+    "cabinet/applications/<uuid:application_id>/rating/": f"/cabinet/applications/{NO_SUCH}/rating/",
+    "services/<slug:slug>/useful/": "/services/{w.service.slug}/useful/",
+    "services/<slug:slug>/questions/new/": "/services/{w.service.slug}/questions/new/",
+    "office/questions/": "/office/questions/",
+    "office/questions/<uuid:question_id>/": f"/office/questions/{NO_SUCH}/",
+    "office/feedback/": "/office/feedback/",
 }
 # Routes that carry an address of their own besides the one above: each language prefix is the same view.
 SIGN_IN_PAGES = ("/sign-in/", "/account/sign-in/", "/office/sign-in/", "/admin/login/")
@@ -257,6 +290,8 @@ def _expected(level: str, kind: str) -> str:
     """allowed | sign-in (redirected to the right sign-in page) | office-sign-in | denied (403)."""
     if level == PUBLIC:
         return "allowed"
+    if level == INTEGRATOR:
+        return "denied"  # no visitor carries another system's credentials
     if level == CITIZEN:
         if kind == "anonymous":
             return "sign-in"

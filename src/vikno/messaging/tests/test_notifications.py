@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from vikno.applications import casework, services
+from vikno.applications.exceptions import AnswersIncomplete
 from vikno.applications.tests.test_services import filled
 from vikno.messaging import sending
 from vikno.messaging.constants import Channel, DeliveryState
@@ -100,7 +101,7 @@ def test_a_rolled_back_change_tells_nobody(applicant, service, django_capture_on
     application = filled(applicant, service)
     application.answers = {}
     application.save()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(AnswersIncomplete):
         services.application_submit(application=application, actor=applicant)
     assert not Notification.objects.exists()
     assert not Delivery.objects.exists()

@@ -298,7 +298,11 @@ def _conversation(official, application: Application) -> dict[str, Any]:
     """The messages with the applicant (which of theirs are new is read before the view marks them read), and
     what the portal told the applicant about the application, with each delivery's state: whether they were
     reached. Each authority message carries the notification that told the applicant about it."""
-    told = list(notifications_about(subject_type="application", subject_id=str(application.pk)))
+    told = list(
+        notifications_about(
+            subject_type="application", subject_id=str(application.pk), recipient_id=application.applicant_id
+        )
+    )
     by_key = {notification.key: notification for notification in told}
     thread = list(conversations.messages_for_application(application=application, reader=official))
     for message in thread:

@@ -380,6 +380,8 @@ def _quiet_hours(value: str) -> tuple[datetime.time, datetime.time] | None:
     if not value:
         return None
     start, end = (datetime.time.fromisoformat(part.strip()) for part in value.split("-"))
+    if start == end:
+        raise ValueError(f"VIKNO_SMS_QUIET_HOURS {value!r} never ends: give an end other than its start")
     return start, end
 
 

@@ -1,11 +1,13 @@
 """A citizen gives the phone number SMS should go to, and proves it is theirs with a code sent to it by SMS.
 
-The code lives (hashed) in the session for ten minutes; five wrong tries end it; three codes an hour at most.
+The code lives (hashed) in the session for ten minutes; five wrong tries end it. At most three codes an hour go to
+one account and three to one number, counted in the outbox (not the session, which a new sign-in would reset).
 Only a confirmed number is kept: STATUS by SMS answers the phone on the applicant's account, so it must be theirs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -19,11 +21,13 @@ from vikno.audit.services import record
 from vikno.core import clock
 from vikno.identity.models import User
 from vikno.messaging.notifications import sms_direct
+from vikno.messaging.selectors import direct_sms_count
 
 SESSION_KEY = "vikno.phone_confirmation"
 CODE_SECONDS = 600
 MAX_TRIES = 5
 MAX_CODES_PER_HOUR = 3
+KEY_PREFIX = "phone-code:"
 
 
 class PhoneRefused(Exception):
@@ -36,21 +40,22 @@ def _digest(code: str, number: str) -> str:
 
 @transaction.atomic
 def phone_code_send(*, user: User, number: str, session, source_ip: str | None) -> None:
-    now = clock.now().timestamp()
-    sent = [moment for moment in (session.get(SESSION_KEY) or {}).get("sent", []) if now - moment < 3600]
-    if len(sent) >= MAX_CODES_PER_HOUR:
+    hour_ago = clock.now() - dt.timedelta(hours=1)
+    if (
+        direct_sms_count(key_prefix=f"{KEY_PREFIX}{user.pk}:", since=hour_ago) >= MAX_CODES_PER_HOUR
+        or direct_sms_count(key_prefix=KEY_PREFIX, to=number, since=hour_ago) >= MAX_CODES_PER_HOUR
+    ):
         raise PhoneRefused(_("You asked for three codes in the last hour. Please try again later."))
     code = f"{secrets.randbelow(10**6):06d}"
     session[SESSION_KEY] = {
         "number": number,
         "digest": _digest(code, number),
-        "expires": now + CODE_SECONDS,
+        "expires": clock.now().timestamp() + CODE_SECONDS,
         "tries": 0,
-        "sent": [*sent, now],
     }
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = _("Vikno: your code is {code}. It confirms this phone number for your account. Never tell it anyone.")
-    sms_direct(to=number, text=text.format(code=code), key=f"phone-code:{uuid.uuid4()}")
+    sms_direct(to=number, text=text.format(code=code), key=f"{KEY_PREFIX}{user.pk}:{uuid.uuid4()}")
     record(actor=user, action="identity.phone_code_sent", target=user, source_ip=source_ip)
 
 
@@ -71,6 +76,6 @@ def phone_confirm(*, user: User, code: str, session, source_ip: str | None) -> s
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.phone = pending["number"]
     locked.save(update_fields=["phone"])
-    session[SESSION_KEY] = {"sent": pending.get("sent", [])}
+    session.pop(SESSION_KEY, None)
     record(actor=user, action="identity.phone_changed", target=user, source_ip=source_ip)
     return locked.phone

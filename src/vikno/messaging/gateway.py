@@ -87,14 +87,14 @@ def kannel_incoming(request: HttpRequest) -> HttpResponse:
     gateway_id = raw.get("id", "").strip()
     number = phone.normalise(raw.get("from", ""))
     number = number if number.startswith("+") else "+" + number  # the gateway gives international numbers
-    if not gateway_id or len(gateway_id) > 100:
+    if not gateway_id or len(gateway_id) > 100 or not gateway_id.isprintable():
         return _answer(_("The message has no valid gateway identifier."), status=400)
     if not PHONE.fullmatch(number):
         return _answer(_("The sender is not a valid phone number."), status=400)
     try:
         charset = codecs.lookup(raw.get("charset") or "UTF-8").name
         text = raw.get("text", "").encode("latin-1").decode(charset)
-    except (LookupError, UnicodeError):
+    except (LookupError, UnicodeError, ValueError):  # ValueError: a charset name with a NUL in it
         return _answer(_("The text cannot be read in the charset given."), status=400)
     if len(text) > MAX_INCOMING_CHARS:
         return _answer(_("The text is too long."), status=400)

@@ -68,8 +68,9 @@ class Delivery(BaseModel):
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered on"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    # Whether quiet hours apply (notifications by SMS) or not (an answer to an SMS the person just sent).
-    quiet_hours = models.BooleanField(default=True)
+    # A notification (held by SMS quiet hours, never sent to a number that sent STOP), or an SMS the person asked
+    # for just now (an answer to their own SMS, a confirmation code), which neither holds back.
+    is_notification = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
@@ -46,18 +46,22 @@ def notify(
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         values = {name: _written(value) for name, value in params.items()}
         path = reverse(link[0], args=link[1]) if link else ""
-        notification = Notification.objects.create(
-            recipient=recipient,
-            event=event,
-            key=key,
-            subject_type=subject[0],
-            subject_id=subject[1],
-            title=str(spec.title).format_map(values),
-            body=str(spec.body).format_map(values),
-            url=path,
-            action=str(spec.action),
-        )
-        deliveries = _deliveries(notification, str(spec.sms).format_map(values))
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=recipient,
+                    event=event,
+                    key=key,
+                    subject_type=subject[0],
+                    subject_id=subject[1],
+                    title=str(spec.title).format_map(values),
+                    body=str(spec.body).format_map(values),
+                    url=path,
+                    action=str(spec.action),
+                )
+                deliveries = _deliveries(notification, str(spec.sms).format_map(values))
+        except IntegrityError:  # another transaction told the same event at the same moment
+            return Notification.objects.get(key=key)
     for delivery in deliveries:
         enqueue_on_commit(delivery)
     return notification
@@ -114,16 +118,22 @@ def _delivery(notification: Notification | None, channel: str, to: str, *, text:
 def sms_direct(*, to: str, text: str, key: str) -> Delivery:
     """An SMS the person asked for just now (an answer to their own SMS, a confirmation code): not a notification,
     so neither quiet hours nor STOP hold it back."""
-    delivery = Delivery.objects.filter(key=key).first() or _delivery(
-        None, Channel.SMS, to, text=text, key=key, quiet_hours=False
-    )
+    if (existing := Delivery.objects.filter(key=key).first()) is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            delivery = _delivery(None, Channel.SMS, to, text=text, key=key, is_notification=False)
+    except IntegrityError:
+        return Delivery.objects.get(key=key)
     enqueue_on_commit(delivery)
     return delivery
 
 
 def enqueue_on_commit(delivery: Delivery) -> None:
     delivery_id = str(delivery.pk)
-    transaction.on_commit(lambda: deliver.enqueue(delivery_id))
+    # robust: a queue that cannot take the task now must not fail a change already committed; the sweep
+    # (`send_due_deliveries`) sends the delivery a minute later all the same.
+    transaction.on_commit(lambda: deliver.enqueue(delivery_id), robust=True)
 
 
 @transaction.atomic

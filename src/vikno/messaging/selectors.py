@@ -21,7 +21,17 @@ def notification_get_for_citizen(*, citizen, notification_id) -> Notification | 
     return _with_deliveries(Notification.objects.filter(recipient=citizen, pk=notification_id)).first()
 
 
-def notifications_about(*, subject_type: str, subject_id: str) -> QuerySet[Notification]:
-    """What the portal told people about one thing (an application...). The caller has checked the reader may see
-    that thing: the back office calls it for a case the official has opened."""
-    return _with_deliveries(Notification.objects.filter(subject_type=subject_type, subject_id=subject_id))
+def notifications_about(*, subject_type: str, subject_id: str, recipient_id) -> QuerySet[Notification]:
+    """What the portal told one person about one thing (the applicant about their application; officials' own
+    reminders about the case are not among them). The caller has checked the reader may see that thing: the back
+    office calls it for a case the official has opened."""
+    return _with_deliveries(
+        Notification.objects.filter(subject_type=subject_type, subject_id=subject_id, recipient_id=recipient_id)
+    )
+
+
+def direct_sms_count(*, key_prefix: str, since, to: str = "") -> int:
+    """How many SMS a person asked for (keys starting with `key_prefix`, to `to` if given) since then: the limit on
+    confirmation codes counts them."""
+    sms = Delivery.objects.filter(key__startswith=key_prefix, created_at__gte=since, is_notification=False)
+    return (sms.filter(to=to) if to else sms).count()

@@ -23,7 +23,15 @@ from vikno.messaging.constants import SENDABLE, Channel, DeliveryState
 from vikno.messaging.models import Delivery, SmsOptOut
 from vikno.messaging.sms.base import SmsRejected, gateway
 
-CLAIM_SECONDS = 120
+
+def claim_seconds() -> int:
+    """How long a worker holds a delivery: well past the longest a send may take (an SMTP exchange is several
+    socket operations, each allowed EMAIL_TIMEOUT)."""
+    return max(120, 6 * max(settings.EMAIL_TIMEOUT, settings.SMS_HTTP_TIMEOUT))
+
+
+# A new delivery's own `deliver` task has this long to run before the sweep queues it again.
+NEW_DELIVERY_GRACE_SECONDS = 60
 
 
 class PermanentFailure(Exception):
@@ -35,20 +43,18 @@ def delivery_send(*, delivery_id: str) -> str:
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
-    if delivery.channel == Channel.SMS and delivery.quiet_hours:
+    if delivery.channel == Channel.SMS and delivery.is_notification:
         if SmsOptOut.objects.filter(phone=delivery.to).exists():
             return _finish(delivery, DeliveryState.SUPPRESSED)
         if (resume := quiet_hours_end(clock.local_now())) is not None:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                state=DeliveryState.QUEUED, next_attempt_at=resume, claimed_until=None
-            )
+            _mine(delivery).update(state=DeliveryState.QUEUED, next_attempt_at=resume, claimed_until=None)
             return DeliveryState.QUEUED
     try:
         SENDERS[delivery.channel](delivery)
     except PermanentFailure as error:
         return _finish(delivery, DeliveryState.DEAD, error=str(error), attempted=True)
     except Exception as error:  # anything else may pass: the message stays in the outbox
-        return _retry_later(delivery, f"{type(error).__name__}: {error}")
+        return _retry_later(delivery, _error_text(error))
     return _finish(delivery, DeliveryState.SENT, attempted=True, sent_at=clock.now())
 
 
@@ -57,19 +63,33 @@ def _claim(delivery_id: str) -> Delivery | None:
     won = (
         Delivery.objects.filter(pk=delivery_id, state__in=SENDABLE, next_attempt_at__lte=now)
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
-        .update(state=DeliveryState.SENDING, claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+        .update(state=DeliveryState.SENDING, claimed_until=now + dt.timedelta(seconds=claim_seconds()))
     )
     return Delivery.objects.get(pk=delivery_id) if won else None
 
 
+def _mine(delivery: Delivery):
+    """The row while this worker's claim holds: a worker whose claim ran out (and another took the delivery)
+    changes nothing. The claim's end, written by `_claim`, tells the claims apart."""
+    return Delivery.objects.filter(pk=delivery.pk, claimed_until=delivery.claimed_until)
+
+
 def _finish(delivery: Delivery, state: str, *, error: str = "", attempted: bool = False, **fields) -> str:
     changes = dict(claimed_until=None, attempts=delivery.attempts + int(attempted), updated_at=clock.now(), **fields)
-    mine = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING)
-    if not mine.update(state=state, last_error=error[:500], **changes):
+    if not _mine(delivery).filter(state=DeliveryState.SENDING).update(state=state, last_error=error[:500], **changes):
         # The gateway's delivery report came in before we finished noting the send: keep what it said.
-        Delivery.objects.filter(pk=delivery.pk).update(**changes)
+        _mine(delivery).update(**changes)
         return Delivery.objects.values_list("state", flat=True).get(pk=delivery.pk)
     return state
+
+
+def _error_text(error: Exception) -> str:
+    """What went wrong, without what the servers echo back (an SMTP refusal names the address)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return f"{type(error).__name__}: " + ", ".join(str(code) for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code}"
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def _retry_later(delivery: Delivery, error: str) -> str:
@@ -77,7 +97,7 @@ def _retry_later(delivery: Delivery, error: str) -> str:
     if attempts >= settings.DELIVERY_MAX_ATTEMPTS:
         return _finish(delivery, DeliveryState.DEAD, error=error, attempted=True)
     wait = min(settings.DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1), settings.DELIVERY_RETRY_MAX_SECONDS)
-    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
+    _mine(delivery).filter(state=DeliveryState.SENDING).update(
         state=DeliveryState.QUEUED,
         attempts=attempts,
         next_attempt_at=clock.now() + dt.timedelta(seconds=wait),
@@ -102,12 +122,13 @@ def quiet_hours_end(local_now: dt.datetime) -> dt.datetime | None:
 
 
 def deliveries_due(limit: int = 1000) -> list[uuid.UUID]:
-    """Deliveries a worker should try now: new ones whose task was lost, retries whose time came, and claims of
-    workers that died."""
+    """Deliveries a worker should try now: retries whose time came, claims of workers that died, and new ones whose
+    task was lost (a new one keeps its own task for a minute: the sweep does not queue it a second time)."""
     now = clock.now()
     return list(
         Delivery.objects.filter(state__in=SENDABLE, next_attempt_at__lte=now)
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .exclude(attempts=0, created_at__gt=now - dt.timedelta(seconds=NEW_DELIVERY_GRACE_SECONDS))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -144,14 +165,17 @@ SENDERS: dict[str, Callable[[Delivery], None]] = {Channel.EMAIL: _send_email, Ch
 
 def delivery_report(*, delivery_id: uuid.UUID, delivered: bool | None) -> bool:
     """The gateway reports that an SMS reached the phone (True), finally did not (False) or is on its way (None).
-    Returns False for a delivery that is not an SMS we sent."""
-    sms = Delivery.objects.filter(pk=delivery_id, channel=Channel.SMS).exclude(state=DeliveryState.QUEUED)
+    Returns False for a delivery that is not an SMS we handed to the gateway.
+
+    A report may also come for a delivery waiting for a retry (the gateway took it but its answer never reached us):
+    the report settles it, and it is not sent again."""
+    sms = Delivery.objects.filter(pk=delivery_id, channel=Channel.SMS).exclude(state=DeliveryState.QUEUED, attempts=0)
     if delivered is None:
         return sms.exists()
     now = clock.now()
     state = DeliveryState.DELIVERED if delivered else DeliveryState.FAILED
     changes = {"delivered_at": now} if delivered else {}
-    updated = sms.filter(state__in=[DeliveryState.SENT, DeliveryState.SENDING]).update(
+    updated = sms.filter(state__in=[DeliveryState.SENT, DeliveryState.SENDING, DeliveryState.QUEUED]).update(
         state=state, updated_at=now, **changes
     )
     return bool(updated) or sms.exists()

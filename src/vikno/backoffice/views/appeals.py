@@ -335,7 +335,7 @@ def _date_posted(request: HttpRequest, prefix: str) -> dt.date | None:
     try:
         day, month, year = (int(part) for part in parts)
         return dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise AppealRefused(_("The new date must be a real date"), field="new_due") from None
 
 

@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 
 from vikno.audit.models import AuditRecord
@@ -31,7 +33,7 @@ def test_a_confirmed_number_is_kept(client, person, django_capture_on_commit_cal
         asked = client.post(reverse("identity:phone"), {"phone": "067 123 45 67"})
     assert asked.status_code == 302 and asked["Location"] == reverse("identity:phone-confirm")
     sms = Delivery.objects.get()
-    assert (sms.channel, sms.to, sms.quiet_hours) == ("sms", "+380671234567", False)
+    assert (sms.channel, sms.to, sms.is_notification) == ("sms", "+380671234567", False)
     assert sms.text.startswith("Vikno: ваш код ")
     person.refresh_from_db()
     assert person.phone == ""  # not before the code comes back
@@ -72,12 +74,30 @@ def test_an_expired_code_is_refused(client, person, at):
     assert answer.status_code == 400 and "Строк дії коду минув" in answer.content.decode()
 
 
-def test_three_codes_an_hour_at_most(client, person):
-    for _code in range(3):
-        assert client.post(reverse("identity:phone"), {"phone": "+380671234567"}).status_code == 302
-    fourth = client.post(reverse("identity:phone"), {"phone": "+380671234567"})
+def test_three_codes_an_hour_at_most_to_an_account_and_to_a_number(client, person):
+    for number in ("+380671234567", "+380671234568", "+380671234569"):
+        assert client.post(reverse("identity:phone"), {"phone": number}).status_code == 302
+    fourth = client.post(reverse("identity:phone"), {"phone": "+380671234560"})
     assert fourth.status_code == 400
-    assert Delivery.objects.count() == 3
+    assert "Ви вже просили три коди за останню годину" in fourth.content.decode()
+    # Signing in again (a new session) does not start the count over.
+    again = Client()
+    sign_in_citizen(again, person)
+    assert again.post(reverse("identity:phone"), {"phone": "+380671234560"}).status_code == 400
+    # Nor does another account asking for codes to a number that already had three.
+    other = Client()
+    sign_in_citizen(other, citizen())
+    for _code in range(2):
+        assert other.post(reverse("identity:phone"), {"phone": "+380501112233"}).status_code == 302
+    assert other.post(reverse("identity:phone"), {"phone": "+380671234567"}).status_code == 302
+    third_user = Client()
+    sign_in_citizen(third_user, citizen())
+    for _code in range(2):
+        third_user.post(reverse("identity:phone"), {"phone": "+380671234567"})
+    assert Delivery.objects.filter(to="+380671234567").count() == 3
+    assert Delivery.objects.count() == 3 + 3 + 1
+    Delivery.objects.update(created_at=F("created_at") - dt.timedelta(minutes=61))  # an hour passes
+    assert again.post(reverse("identity:phone"), {"phone": "+380671234560"}).status_code == 302
 
 
 @pytest.mark.parametrize("number", ["", "123", "ab cd", "+38067123456789012345"])

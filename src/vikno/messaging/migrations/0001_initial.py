@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent on')),
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered on')),
                 ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('quiet_hours', models.BooleanField(default=True)),
+                ('is_notification', models.BooleanField(default=True)),
             ],
             options={
                 'verbose_name': 'delivery',

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from vikno.applications import services
+from vikno.applications import notices, services
 from vikno.applications.exceptions import ActionRefused
 from vikno.applications.models import Application
 from vikno.applications.tests.factories import pdf_bytes, png_bytes
@@ -501,6 +501,15 @@ def test_the_case_page_shows_what_the_applicant_was_told_and_whether_it_reached_
     # The answer in the thread says how the applicant was told about it.
     item = section(html, f'id="message-{answer.pk}"', "</li>")
     assert "E-mail: sent" in item and "SMS: not delivered" in item
+
+
+def test_officials_reminders_about_the_case_are_not_what_the_applicant_was_told(case, officer):
+    notices.deadline_near(case, 3, [officer])
+    reminder = Notification.objects.get(event="case_due_soon", recipient=officer)
+    html = office(officer).get(case_page(case) + "?purpose=supervision").content.decode()
+    table = section(html, 'id="told"', "</table>")
+    assert f"We received your application {case.reference}" in table
+    assert f'id="told-{reminder.pk}"' not in html and reminder.title not in html
 
 
 def test_the_case_page_says_so_when_nothing_was_sent(applicant, service, officer):

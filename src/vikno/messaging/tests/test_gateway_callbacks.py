@@ -5,6 +5,7 @@ from urllib.parse import quote_from_bytes, urlencode
 import pytest
 from django.conf import settings
 
+from vikno.messaging import sending
 from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.models import Delivery, IncomingSms
 from vikno.messaging.notifications import notify, sms_direct
@@ -41,6 +42,20 @@ def test_a_delivery_report_marks_the_sms_delivered_once(client, sent_sms):
     assert delivered.state == DeliveryState.DELIVERED and delivered.delivered_at is not None
     assert report(client, sent_sms.pk, 2).status_code == 200  # a late "failed" does not undo the delivery
     assert Delivery.objects.get().state == DeliveryState.DELIVERED
+
+
+def test_a_report_for_an_sms_waiting_to_be_retried_settles_it(client, sent_sms):
+    """The gateway took the SMS but its answer never reached us: the report arrives while a retry waits."""
+    Delivery.objects.filter(pk=sent_sms.pk).update(state=DeliveryState.QUEUED, attempts=1)
+    assert report(client, sent_sms.pk, 1).status_code == 200
+    assert Delivery.objects.get().state == DeliveryState.DELIVERED
+    assert sending.deliveries_due() == []
+
+
+def test_a_report_for_an_sms_never_handed_over_is_refused(client, sent_sms):
+    Delivery.objects.filter(pk=sent_sms.pk).update(state=DeliveryState.QUEUED, attempts=0)
+    assert report(client, sent_sms.pk, 1).status_code == 404
+    assert Delivery.objects.get().state == DeliveryState.QUEUED
 
 
 def test_a_failed_report_marks_the_sms_undelivered(client, sent_sms):
@@ -116,9 +131,20 @@ def test_an_incoming_ucs2_sms_is_read_in_its_charset(client):
         ({"from": "Vodafone"}, "Відправник — не дійсний номер телефону."),
         ({"from": ""}, "Відправник — не дійсний номер телефону."),
         ({"charset": "klingon"}, "Текст неможливо прочитати у вказаному кодуванні."),
+        ({"charset": "utf\x008"}, "Текст неможливо прочитати у вказаному кодуванні."),
+        ({"id": "k\x00"}, "Повідомлення не має дійсного ідентифікатора шлюзу."),
         ({"text": "x" * 1001}, "Текст задовгий."),
     ],
-    ids=["no-id", "long-id", "letters-for-a-number", "no-sender", "unknown-charset", "too-long"],
+    ids=[
+        "no-id",
+        "long-id",
+        "letters-for-a-number",
+        "no-sender",
+        "unknown-charset",
+        "nul-charset",
+        "nul-id",
+        "too-long",
+    ],
 )
 def test_a_malformed_incoming_sms_is_refused_with_what_is_wrong(client, params, message):
     answer = incoming(client, **params)

@@ -12,7 +12,7 @@ from vikno.applications.tests.test_services import filled
 from vikno.messaging import sending
 from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.models import Delivery, Notification, SmsOptOut
-from vikno.messaging.notifications import notify
+from vikno.messaging.notifications import notify, sms_direct
 from vikno.messaging.sms import segments
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,24 @@ def test_the_sms_parts_are_counted_by_alphabet():
     assert segments.measure("🙂").units == 2  # outside the basic plane: two UTF-16 units
 
 
-def test_quiet_hours_hold_sms_until_morning_but_not_answers(settings):
+def test_quiet_hours_hold_notifications_by_sms_until_morning_but_not_answers(settings, at, applicant):
+    settings.SMS_QUIET_HOURS = (dt.time(21), dt.time(8))
+    kyiv = timezone.get_default_timezone()
+    at(dt.datetime(2026, 11, 30, 23, 15, tzinfo=kyiv))
+    applicant.notify_by_sms, applicant.notify_by_email = True, False
+    applicant.save()
+    params = {"reference": "26-0000-0001-2", "service": "s", "organisation": "o", "status": "ok"}
+    held = notify(recipient=applicant, event="decision_made", key="night", params=params).deliveries.get()
+    answer = sms_direct(to="+380671234567", text="Vikno: ok", key="answer")
+    assert sending.delivery_send(delivery_id=held.pk) == DeliveryState.QUEUED
+    held.refresh_from_db()
+    assert (held.next_attempt_at, held.attempts) == (dt.datetime(2026, 12, 1, 8, 0, tzinfo=kyiv), 0)
+    assert sending.delivery_send(delivery_id=answer.pk) == DeliveryState.SENT
+    at(dt.datetime(2026, 12, 1, 8, 0, tzinfo=kyiv))
+    assert sending.delivery_send(delivery_id=held.pk) == DeliveryState.SENT
+
+
+def test_quiet_hours_end_in_the_morning(settings):
     settings.SMS_QUIET_HOURS = (dt.time(21), dt.time(8))
     kyiv = timezone.get_default_timezone()
     late = dt.datetime(2026, 11, 30, 23, 15, tzinfo=kyiv)

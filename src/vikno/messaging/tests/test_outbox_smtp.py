@@ -1,6 +1,7 @@
 """The outbox against a real SMTP server on localhost: nothing lost in an outage, nothing sent twice, dead letters."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.urls import reverse
@@ -131,3 +132,33 @@ def test_after_the_last_attempt_a_message_is_dead_and_an_operator_sends_it_again
     retried = AuditRecord.objects.get(action="messaging.deliveries_retried")
     assert (retried.actor, retried.details) == (operator, {"count": 1})
     assert clock.now() == START + dt.timedelta(days=1)
+
+
+def test_a_worker_whose_claim_ran_out_does_not_overwrite_the_next_one(smtp, at):
+    """A slow worker finishes after its claim expired and another worker took the delivery: the first one's
+    result is not written over the second's claim."""
+    at(START)
+    delivery = told(citizen(email="olena@example.com"))
+    slow = sending._claim(delivery.pk)
+    at(START + dt.timedelta(seconds=sending.claim_seconds() + 1))
+    second = sending._claim(delivery.pk)
+    assert second is not None and second.claimed_until != slow.claimed_until
+    assert sending._finish(slow, DeliveryState.SENT, attempted=True) == DeliveryState.SENDING
+    assert state_of(delivery) == (DeliveryState.SENDING, 0)  # still the second worker's
+    assert sending._finish(second, DeliveryState.SENT, attempted=True) == DeliveryState.SENT
+    assert state_of(delivery) == (DeliveryState.SENT, 1)
+
+
+def test_the_sweep_leaves_a_new_delivery_to_its_own_task_for_a_minute(at):
+    at(START)
+    delivery = told(citizen(email="olena@example.com"))
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=START)
+    assert sending.deliveries_due() == []
+    at(START + dt.timedelta(seconds=sending.NEW_DELIVERY_GRACE_SECONDS + 1))  # its task was lost
+    assert sending.deliveries_due() == [delivery.pk]
+
+
+def test_an_error_text_never_carries_the_address():
+    refused = smtplib.SMTPRecipientsRefused({"olena@example.com": (450, b"mailbox busy")})
+    assert sending._error_text(refused) == "SMTPRecipientsRefused: 450"
+    assert sending._error_text(smtplib.SMTPDataError(451, b"olena@example.com later")) == "SMTPDataError: 451"

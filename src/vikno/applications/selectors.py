@@ -15,6 +15,7 @@ from vikno.applications.definition import Definition, load
 from vikno.applications.models import Application, Attachment, ServiceDefinition
 from vikno.catalog.models import PublicService
 from vikno.core import clock, phone
+from vikno.core.identifiers import uuid_or_none
 from vikno.core.working_days import add_working_days
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role, organisations_for_role, users_with_role_for
@@ -40,13 +41,6 @@ def _cached(pk: uuid.UUID) -> Definition:
     return load(form=stored.form, workflow=stored.workflow, results=stored.results, documents=stored.documents)
 
 
-def _key(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 # --- The applicant ---------------------------------------------------------------------------------------
 
 
@@ -59,14 +53,14 @@ def applications_for_citizen(*, citizen) -> QuerySet[Application]:
 
 
 def application_get_for_citizen(*, citizen, application_id) -> Application | None:
-    key = _key(application_id)
+    key = uuid_or_none(application_id)
     if key is None or not citizen.is_authenticated:
         return None
     return applications_for_citizen(citizen=citizen).filter(pk=key).first()
 
 
 def attachment_get_for_citizen(*, citizen, application: Application, attachment_id) -> Attachment | None:
-    key = _key(attachment_id)
+    key = uuid_or_none(attachment_id)
     if key is None or application.applicant_id != citizen.pk:
         return None
     return application.attachments.filter(pk=key).first()
@@ -112,7 +106,7 @@ def cases_for_official(*, official, filters: QueueFilters | None = None) -> Quer
     `app_open_queue` serves the open queue in due-date order, a million applications or not.)"""
     filters = filters or QueueFilters()
     cases = _official_cases(official).order_by("due_date", "submitted_at")
-    if key := _key(filters.service):
+    if key := uuid_or_none(filters.service):
         cases = cases.filter(service_id=key)
     # Decided cases are shown only when their state is asked for.
     cases = cases.filter(state=filters.state) if filters.state else cases.filter(decided_at__isnull=True)
@@ -120,7 +114,7 @@ def cases_for_official(*, official, filters: QueueFilters | None = None) -> Quer
         cases = cases.filter(assignee=official)
     elif filters.assignee == "none":
         cases = cases.filter(assignee__isnull=True)
-    elif key := _key(filters.assignee):
+    elif key := uuid_or_none(filters.assignee):
         cases = cases.filter(assignee_id=key)
     today = clock.today()
     if filters.deadline == "overdue":
@@ -140,7 +134,7 @@ def near_deadline(today: dt.date) -> dt.date:
 
 def case_find_for_official(*, official, application_id) -> Application | None:
     """The case if the official may handle it; nothing is logged (use `case_open` to show its contents)."""
-    key = _key(application_id)
+    key = uuid_or_none(application_id)
     if key is None:
         return None
     return _official_cases(official).filter(pk=key).first()
@@ -161,7 +155,7 @@ def case_open(*, official, application: Application, purpose: str) -> Applicatio
 
 
 def attachment_get_for_official(*, official, application: Application, attachment_id) -> Attachment | None:
-    key = _key(attachment_id)
+    key = uuid_or_none(attachment_id)
     if key is None or application.organisation_id not in case_organisation_ids(official=official):
         return None
     return application.attachments.filter(pk=key).first()

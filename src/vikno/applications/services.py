@@ -22,6 +22,7 @@ from vikno.applications.selectors import definition_of, draft_for, published_def
 from vikno.audit.services import record
 from vikno.catalog.models import PublicService
 from vikno.core import clock, reference
+from vikno.core.identifiers import uuid_or_none
 from vikno.core.working_days import add_working_days, working_days_between
 
 
@@ -167,7 +168,7 @@ def attachment_remove(*, application: Application, question: Question, attachmen
     application.answers = {**application.answers, question.name: kept or None}
     application.answers = {k: v for k, v in application.answers.items() if v is not None}
     application.save(update_fields=["answers", "updated_at"])
-    if key := _uuid(attachment_id):
+    if key := uuid_or_none(attachment_id):
         _forget(application.attachments.filter(pk=key, field=question.name))
 
 
@@ -176,13 +177,6 @@ def _forget(attachments) -> None:
     names = list(attachments.values_list("file", flat=True))
     attachments.delete()
     transaction.on_commit(lambda: uploads.discard(names))
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 def step_problems(definition: Definition, step: Step, answers: dict) -> list[answer_rules.Problem]:
@@ -231,7 +225,7 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
 
 
 def _uuids(values: set[str]) -> list[uuid.UUID]:
-    return [u for u in (_uuid(v) for v in values) if u is not None]
+    return [u for u in (uuid_or_none(v) for v in values) if u is not None]
 
 
 def _give_reference(application: Application) -> None:

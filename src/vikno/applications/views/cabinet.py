@@ -22,6 +22,7 @@ from vikno.applications.presenting import answer_rows
 from vikno.applications.uploads import UploadRefused, accepted_kinds, stream
 from vikno.core.access import citizen
 from vikno.core.http import client_ip
+from vikno.core.identifiers import uuid_or_none
 from vikno.documents.selectors import document_open
 from vikno.messaging import conversations
 
@@ -116,13 +117,6 @@ def detail(request: HttpRequest, application_id) -> HttpResponse:
     return render(request, "applications/detail.html", context)
 
 
-def _request_key(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
-
-
 @citizen
 @never_cache
 @require_POST
@@ -138,14 +132,14 @@ def message_send(request: HttpRequest, application_id) -> HttpResponse:
             citizen=request.user,
             text=text,
             files=request.FILES.getlist("message_files"),
-            request_key=_request_key(request.POST.get("key")),
+            request_key=uuid_or_none(request.POST.get("key")),
             source_ip=client_ip(request),
         )
     except (ActionRefused, UploadRefused) as error:
         context = _detail_context(application, request.user)
         context["message_error"] = error.message if isinstance(error, ActionRefused) else str(error)
         context["message_text"] = text
-        context["message_key"] = _request_key(request.POST.get("key")) or context["message_key"]
+        context["message_key"] = uuid_or_none(request.POST.get("key")) or context["message_key"]
         return render(request, "applications/detail.html", context, status=400)
     messages.success(request, _("Your message is sent to the authority."))
     return redirect(reverse("applications:detail", args=[application.pk]) + "#messages")

@@ -8,7 +8,6 @@ page says so (409), keeping what the official typed.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -32,6 +31,7 @@ from vikno.backoffice.forms import ME, NOBODY, PurposeForm, purpose_from
 from vikno.catalog.selectors import organisations_public
 from vikno.core.access import official
 from vikno.core.http import client_ip
+from vikno.core.identifiers import uuid_or_none
 from vikno.messaging import conversations
 
 NOTE_LIMIT = 5000
@@ -202,7 +202,7 @@ def action(request: HttpRequest, application_id, transition_id: str) -> HttpResp
         version = _version(request)
         reasons = _limited(request, "reasons", TEXT_LIMIT)
         text = _limited(request, "text", TEXT_LIMIT)
-        key = _uuid_or_none(request.POST.get("organisation", ""))
+        key = uuid_or_none(request.POST.get("organisation", ""))
         organisation = organisations_public().filter(pk=key).first() if key is not None else None
         casework.case_transition(
             application=application,
@@ -256,10 +256,3 @@ def decision_return(request: HttpRequest, application_id) -> HttpResponse:
         return _("The proposed decision is returned with your comment."), None
 
     return _act(request, application_id, typed, do)
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

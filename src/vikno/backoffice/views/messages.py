@@ -6,8 +6,6 @@ on the case page with what the official typed and a 400. A file is shown only wi
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -23,14 +21,8 @@ from vikno.backoffice.forms import purpose_from
 from vikno.backoffice.views.case import case_url, find_case, purpose_of, show_case
 from vikno.core.access import official
 from vikno.core.http import client_ip
+from vikno.core.identifiers import uuid_or_none
 from vikno.messaging import conversations
-
-
-def _request_key(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
 
 
 @official
@@ -39,7 +31,7 @@ def reply(request: HttpRequest, application_id) -> HttpResponse:
     application = find_case(request, application_id)
     purpose = purpose_from(request.POST.get("purpose")) or AccessPurpose.PROCESSING
     text = request.POST.get("text", "")
-    key = _request_key(request.POST.get("key"))
+    key = uuid_or_none(request.POST.get("key"))
     try:
         conversations.message_send_by_official(
             application=application,

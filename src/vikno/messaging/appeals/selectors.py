@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from vikno.catalog.models import Organisation
 from vikno.catalog.selectors import organisations_public
 from vikno.core import clock
+from vikno.core.identifiers import uuid_or_none
 from vikno.core.working_days import add_working_days
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role, users_with_role_for
@@ -30,13 +30,6 @@ ME = "me"
 NOBODY = "none"
 
 
-def _key(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 # --- Writing to an authority -----------------------------------------------------------------------------
 
 
@@ -45,7 +38,7 @@ def organisations_to_write_to() -> QuerySet[Organisation]:
 
 
 def organisation_get(*, organisation_id) -> Organisation | None:
-    key = _key(organisation_id)
+    key = uuid_or_none(organisation_id)
     return organisations_public().filter(pk=key).first() if key is not None else None
 
 
@@ -59,7 +52,7 @@ def appeals_for_citizen(*, citizen) -> QuerySet[Appeal]:
 
 
 def appeal_get_for_citizen(*, citizen, appeal_id) -> Appeal | None:
-    key = _key(appeal_id)
+    key = uuid_or_none(appeal_id)
     if key is None:
         return None
     return appeals_for_citizen(citizen=citizen).filter(pk=key).first()
@@ -73,7 +66,7 @@ def appeal_for_submission(*, citizen, submission_key: str) -> Appeal | None:
 
 
 def attachment_get_for_citizen(*, citizen, appeal: Appeal, attachment_id) -> AppealAttachment | None:
-    key = _key(attachment_id)
+    key = uuid_or_none(attachment_id)
     if key is None or appeal.citizen_id != citizen.pk:
         return None
     return appeal.attachments.filter(pk=key).first()
@@ -148,7 +141,7 @@ def appeals_for_official(*, official, filters: QueueFilters | None = None) -> Qu
 
 def appeal_find_for_official(*, official, appeal_id) -> Appeal | None:
     """The appeal if the official may handle it; nothing is logged (use `appeal_open` to show its contents)."""
-    key = _key(appeal_id)
+    key = uuid_or_none(appeal_id)
     if key is None:
         return None
     return _official_appeals(official).select_related("citizen", "extended_by", "answered_by").filter(pk=key).first()
@@ -168,7 +161,7 @@ def appeal_open(*, official, appeal: Appeal, purpose: str) -> Appeal:
 
 
 def attachment_get_for_official(*, official, appeal: Appeal, attachment_id) -> AppealAttachment | None:
-    key = _key(attachment_id)
+    key = uuid_or_none(attachment_id)
     if key is None or not handles(official=official, appeal=appeal):
         return None
     return appeal.attachments.filter(pk=key).first()

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from vikno.applications.constants import Outcome
 from vikno.applications.models import Application
 from vikno.catalog.models import Organisation, PublicService
+from vikno.core.identifiers import uuid_or_none
 from vikno.identity.selectors import organisation_ids_for_role
 from vikno.messaging.feedback.constants import (
     FEEDBACK_READER_ROLES,
@@ -26,13 +27,6 @@ from vikno.messaging.feedback.constants import (
 from vikno.messaging.feedback.models import PageVote, PublicQuestion, Rating
 
 SCORES = tuple(Score.values)
-
-
-def _key(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 # --- Ratings, for the applicant ---------------------------------------------------------------------------
@@ -113,7 +107,7 @@ def questions_for_moderator(*, official) -> QuerySet[PublicQuestion]:
 
 
 def question_get_for_moderator(*, official, question_id) -> PublicQuestion | None:
-    key = _key(question_id)
+    key = uuid_or_none(question_id)
     if key is None:
         return None
     return (

@@ -12,7 +12,7 @@ RUN_SYSTEM_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libhar
 TEST_SYSTEM_PACKAGES := chromium gettext kannel kannel-extras $(RUN_SYSTEM_PACKAGES)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench bench-applications system-deps run-deps clean
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench bench-applications bench-notifications system-deps run-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ bench: demo ## Print the search benchmark figures
 
 bench-applications: setup ## Print submission and queue figures on PostgreSQL (DATABASE_URL's server; BENCH_ARGS=--keep)
 	$(PY) bench/applications_bench.py $(BENCH_ARGS)
+
+bench-notifications: setup ## Print how many notifications per second the workers send to SMTP and to Kannel (PostgreSQL; BENCH_ARGS=...)
+	$(PY) bench/notifications_bench.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node packages and local data
 	rm -rf $(VENV) node_modules var src/vikno/web/static/vikno

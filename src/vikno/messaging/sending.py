@@ -30,8 +30,9 @@ def claim_seconds() -> int:
     return max(120, 6 * max(settings.EMAIL_TIMEOUT, settings.SMS_HTTP_TIMEOUT))
 
 
-# A new delivery's own `deliver` task has this long to run before the sweep queues it again.
-NEW_DELIVERY_GRACE_SECONDS = 60
+# A new delivery's own `deliver` task has this long to run before the sweep queues it again (only a task that was
+# never queued is lost; under a backlog a new delivery may wait minutes for its task, which must not be doubled).
+NEW_DELIVERY_GRACE_SECONDS = 600
 
 
 class PermanentFailure(Exception):
@@ -123,7 +124,7 @@ def quiet_hours_end(local_now: dt.datetime) -> dt.datetime | None:
 
 def deliveries_due(limit: int = 1000) -> list[uuid.UUID]:
     """Deliveries a worker should try now: retries whose time came, claims of workers that died, and new ones whose
-    task was lost (a new one keeps its own task for a minute: the sweep does not queue it a second time)."""
+    task was lost (a new one keeps its own task for ten minutes: the sweep does not queue it a second time)."""
     now = clock.now()
     return list(
         Delivery.objects.filter(state__in=SENDABLE, next_attempt_at__lte=now)

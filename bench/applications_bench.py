@@ -42,14 +42,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_database import database_url, drop_database, recreate_database  # noqa: E402 (found through the path above)
+
 BENCH_DATABASE = "vikno_bench"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 16
 QUEUE_REQUESTS = 50
 QUEUE_VARIANTS = [
@@ -80,48 +80,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_database_url() -> str:
-    """The bench database on the server DATABASE_URL names; exits with a message when that is not PostgreSQL."""
-    server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    parts = urlsplit(server)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        print(
-            f"The applications benchmark needs PostgreSQL, but DATABASE_URL is a {parts.scheme or '?'}:// URL.\n"
-            "Unset DATABASE_URL (the bench then uses postgres://postgres@127.0.0.1:5432) or point it at a\n"
-            f"PostgreSQL server: the bench creates, uses and drops its own database {BENCH_DATABASE!r} there.",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
-    return urlunsplit(parts._replace(scheme="postgres", path=f"/{BENCH_DATABASE}", query=""))
-
-
-def admin_connection(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    try:
-        return psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password or None,
-            dbname="postgres",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as error:
-        where = f"{parts.hostname}:{parts.port or 5432}"
-        raise SystemExit(f"The applications benchmark needs PostgreSQL; {where} does not answer: {error}") from None
-
-
-def recreate_database(url: str) -> None:
-    with admin_connection(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def drop_database(url: str) -> None:
-    with admin_connection(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+    return database_url(BENCH_DATABASE, "applications")
 
 
 # --- Diagnostics in this process ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 one appeal with its answer and files; nobody else's appeal is found."""
 
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -74,7 +75,8 @@ def test_an_authority_page_can_link_straight_to_the_form(browser, authority):
 
 def test_without_an_authority_the_citizen_chooses_one(browser, authority):
     other = OrganisationFactory(name="Пенсійний фонд")
-    for address in (NEW, f"{NEW}?organisation=not-a-uuid", f"{NEW}?organisation={other.pk.hex[:-1]}0"):
+    nobody = uuid.uuid4()  # a well-formed id of no authority
+    for address in (NEW, f"{NEW}?organisation=not-a-uuid", f"{NEW}?organisation={nobody}"):
         html = browser.get(address).content.decode()
         assert '<select class="govuk-select" id="organisation"' in html
         assert f'<option value="{authority.pk}">' in html and f'<option value="{other.pk}">' in html

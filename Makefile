@@ -11,8 +11,12 @@ RUN_SYSTEM_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libhar
 # Debian packages the tests need: the browser, documents, and the SMS gateway (Kannel, with its fakesmsc test SMSC).
 TEST_SYSTEM_PACKAGES := chromium gettext kannel kannel-extras $(RUN_SYSTEM_PACKAGES)
 
+# The sandbox card acquirer (LiqPay's protocol, test cards, no money) with the portal's demo merchant keys.
+SANDBOX_ACQUIRER := $(PYTHON) tools/sandbox-acquirer/server.py --host 127.0.0.1 --port 8002 \
+  --db var/sandbox-acquirer.sqlite3 --merchant sandbox_vikno_demo:sandbox_vikno_demo_private_key_not_secret
+
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid bench bench-applications bench-notifications system-deps run-deps clean
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid sandbox-acquirer bench bench-applications bench-notifications system-deps run-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,11 +47,13 @@ demo: setup run-deps ## Migrate the embedded database and load the demo catalogu
 	$(MANAGE) load_demo
 	$(MANAGE) demo_pki
 	$(MANAGE) demo_definitions
+	$(MANAGE) demo_fee_accounts
 
-run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a worker and the demo eID
+run: demo ## Set everything up and serve the portal on http://127.0.0.1:8000 with a worker, the demo eID and the sandbox acquirer
 	@$(MANAGE) demo_accounts
 	@set -m; $(MANAGE) worker & worker=$$!; $(MANAGE) demo_eid & eid=$$!; \
-	trap 'kill $$worker $$eid 2>/dev/null; wait $$worker $$eid 2>/dev/null' EXIT INT TERM; \
+	$(SANDBOX_ACQUIRER) & acquirer=$$!; \
+	trap 'kill $$worker $$eid $$acquirer 2>/dev/null; wait $$worker $$eid $$acquirer 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run only the background task worker
@@ -55,6 +61,9 @@ worker: setup ## Run only the background task worker
 
 demo-eid: setup ## Run only the demo eID provider (made-up citizens) on http://127.0.0.1:8001
 	$(MANAGE) demo_eid
+
+sandbox-acquirer: ## Run only the sandbox card acquirer (test cards, no real money) on http://127.0.0.1:8002
+	$(SANDBOX_ACQUIRER)
 
 system-deps: ## Install the Debian packages the browser tests need (as root)
 	@missing=""; for p in $(TEST_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("vikno.catalog.urls_opendata")),
     path("", include("vikno.identity.urls_auth")),
     path("", include("vikno.messaging.urls_gateway")),
+    path("", include("vikno.payments.urls_callbacks")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("vikno.messaging.urls")),
     path("", include("vikno.messaging.appeals.urls")),
     path("", include("vikno.messaging.feedback.urls")),
+    path("", include("vikno.payments.urls")),
     prefix_default_language=False,
 )
 

@@ -32,7 +32,7 @@ from vikno.catalog.permissions import can_publish_service, editable_organisation
 class DefinitionForm(forms.ModelForm):
     class Meta:
         model = ServiceDefinition
-        fields = ["service", "form", "documents", "workflow", "results"]
+        fields = ["service", "form", "documents", "workflow", "results", "fee"]
 
     def clean(self):
         data = super().clean() or {}
@@ -42,6 +42,7 @@ class DefinitionForm(forms.ModelForm):
                 workflow=data.get("workflow"),
                 results=data.get("results"),
                 documents=data.get("documents"),
+                fee=data.get("fee"),
             )
         except DefinitionError as error:
             raise ValidationError([ValidationError(problem) for problem in error.problems]) from error

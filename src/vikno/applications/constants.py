@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 DRAFT = "draft"  # before submission; not a state of the workflow, which starts at SUBMITTED
 SUBMITTED = "submitted"
+# Sent, with a fee not paid yet: not a state of the workflow either; the case reaches the authority once paid.
+AWAITING_PAYMENT = "awaiting_payment"
+NOT_YET_CASES = (DRAFT, AWAITING_PAYMENT)
 
 
 class DefinitionStatus(models.TextChoices):
@@ -28,6 +31,8 @@ class EventKind(models.TextChoices):
     DECISION_RETURNED = "decision_returned", _("Proposed decision returned")
     RESULT_ISSUED = "result_issued", _("Result issued")
     REMINDER = "reminder", _("Deadline reminder")
+    PAYMENT_RECEIVED = "payment_received", _("Fee paid")
+    REFUNDED = "refunded", _("Fee refunded")
 
 
 class AccessPurpose(models.TextChoices):

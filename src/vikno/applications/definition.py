@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from vikno.applications.constants import SUBMITTED, Outcome
+from vikno.applications.constants import AWAITING_PAYMENT, SUBMITTED, Outcome
 from vikno.identity.constants import Role
 
 KINDS = (
@@ -191,6 +193,8 @@ class Workflow:
         return [t for t in self.transitions if state in t.sources and t.by == by]
 
     def state(self, state_id: str) -> State:
+        if state_id == AWAITING_PAYMENT:
+            return State(id=state_id, label=gettext_lazy("Waiting for the fee to be paid"))
         return self.states.get(state_id) or State(id=state_id, label=state_id)
 
     def outcome_of(self, state_id: str) -> str:
@@ -209,12 +213,53 @@ class Workflow:
         )
 
 
+# How a share of a base amount is brought to whole kopiyky: named in the definition, never implied.
+ROUNDINGS = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "up": ROUND_UP, "down": ROUND_DOWN}
+CURRENCIES = ("UAH", "EUR", "USD")
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    """One line of a fee: a fixed `amount` in kopiyky, or `share` × `of` kopiyky rounded the named way."""
+
+    when: Condition | None = None
+    amount: int | None = None
+    share: Decimal | None = None
+    of: int = 0
+    rounding: str = ""
+
+    def kopiyky(self) -> int:
+        if self.amount is not None:
+            return self.amount
+        assert self.share is not None
+        return int((self.share * self.of).quantize(Decimal(1), rounding=ROUNDINGS[self.rounding]))
+
+
+@dataclass(frozen=True)
+class Fee:
+    """The state fee of a service: the first rule that holds for the answers gives the amount (none: free)."""
+
+    currency: str
+    rules: tuple[FeeRule, ...]
+    purpose: Any = ""
+    refund_on: tuple[str, ...] = ()  # outcomes after which the law returns the fee
+
+    def amount_for(self, answers: dict) -> int:
+        rule = next((r for r in self.rules if r.when is None or r.when.holds(answers)), None)
+        return rule.kopiyky() if rule is not None else 0
+
+    @property
+    def purpose_text(self) -> str:
+        return text(self.purpose)
+
+
 @dataclass(frozen=True)
 class Definition:
     form: Form
     workflow: Workflow
     documents: tuple[dict, ...]
     results: dict[str, dict] = field(default_factory=dict)
+    fee: Fee | None = None
 
 
 def _kind_of(schema: dict, ui: dict) -> str:
@@ -403,13 +448,72 @@ def load_results(raw: dict, workflow: Workflow, problems: list[str]) -> dict[str
     return raw
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _fee_rule(raw: Any, where: str, known: set[str], problems: list[str]) -> FeeRule:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: a rule is an object")
+        return FeeRule(amount=0)
+    when = _condition(raw.get("when"), where, known, problems)
+    if "amount" in raw:
+        if not _whole(raw["amount"]):
+            problems.append(f"{where}: 'amount' is a whole number of kopiyky, 0 or more")
+        return FeeRule(when=when, amount=raw["amount"] if _whole(raw["amount"]) else 0)
+    try:
+        # A string, so that 0.0085 is exactly 0.0085 (a JSON number would pass through a float).
+        share = Decimal(raw["share"]) if isinstance(raw.get("share"), str) else None
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite() or share < 0:
+        problems.append(f"{where}: a rule has 'amount' (kopiyky) or 'share' (a decimal number written as a string)")
+        return FeeRule(amount=0)
+    if not _whole(raw.get("of")):
+        problems.append(f"{where}: 'of' is the base amount in whole kopiyky")
+    if raw.get("rounding") not in ROUNDINGS:
+        problems.append(f"{where}: 'rounding' is one of {', '.join(ROUNDINGS)}")
+    ok = _whole(raw.get("of")) and raw.get("rounding") in ROUNDINGS
+    return FeeRule(when=when, share=share, of=raw["of"] if ok else 0, rounding=raw["rounding"] if ok else "half_up")
+
+
+def load_fee(raw: Any, form: Form, problems: list[str]) -> Fee | None:
+    if not raw:
+        return None
+    if not isinstance(raw, dict):
+        problems.append("fee: an object with 'currency' and 'rules'")
+        return None
+    if raw.get("currency", "UAH") not in CURRENCIES:
+        problems.append(f"fee.currency: one of {', '.join(CURRENCIES)}")
+    rules = raw.get("rules")
+    if not isinstance(rules, list) or not rules:
+        problems.append("fee.rules: at least one rule")
+        rules = []
+    known = {q.name for q in form.questions}
+    refund_on = tuple(raw.get("refund_on", []))
+    if unknown := set(refund_on) - {Outcome.REFUSAL, Outcome.WITHDRAWN, Outcome.APPROVAL}:
+        problems.append(f"fee.refund_on: unknown outcomes {sorted(unknown)}")
+    return Fee(
+        currency=raw.get("currency", "UAH"),
+        rules=tuple(_fee_rule(rule, f"fee.rules[{i}]", known, problems) for i, rule in enumerate(rules)),
+        purpose=raw.get("purpose", ""),
+        refund_on=refund_on,
+    )
+
+
 def load(
-    *, form: dict | None, workflow: dict | None, results: dict | None, documents: list | None = None
+    *,
+    form: dict | None,
+    workflow: dict | None,
+    results: dict | None,
+    documents: list | None = None,
+    fee: dict | None = None,
 ) -> Definition:
     problems: list[str] = []
     loaded_form = load_form(form or {}, problems)
     loaded_workflow = load_workflow(workflow or {}, problems)
     loaded_results = load_results(results or {}, loaded_workflow, problems)
+    loaded_fee = load_fee(fee, loaded_form, problems)
     files = {q.name for q in loaded_form.questions if q.kind == "file"}
     for index, document in enumerate(documents or ()):
         if not isinstance(document, dict) or document.get("question") not in files or "name" not in document:
@@ -417,5 +521,9 @@ def load(
     if problems:
         raise DefinitionError(problems)
     return Definition(
-        form=loaded_form, workflow=loaded_workflow, documents=tuple(documents or ()), results=loaded_results
+        form=loaded_form,
+        workflow=loaded_workflow,
+        documents=tuple(documents or ()),
+        results=loaded_results,
+        fee=loaded_fee,
     )

@@ -13,15 +13,17 @@ from vikno.catalog.models import PublicService
 from vikno.core import clock
 
 FORMAT = "vikno.service-definition/1"
-PARTS = ("form", "documents", "workflow", "results")
+PARTS = ("form", "documents", "workflow", "results", "fee")
+OPTIONAL = {"documents": list, "fee": dict}  # parts a file may leave out
 
 
 def definition_export(stored: ServiceDefinition) -> dict:
-    return {"format": FORMAT, "service": stored.service.identifier, **{part: getattr(stored, part) for part in PARTS}}
+    parts = {part: getattr(stored, part) for part in PARTS if part != "fee" or stored.fee}  # free: no "fee"
+    return {"format": FORMAT, "service": stored.service.identifier, **parts}
 
 
 def same_content(stored: ServiceDefinition, data: dict) -> bool:
-    return all(getattr(stored, part) == data.get(part, [] if part == "documents" else {}) for part in PARTS)
+    return all(getattr(stored, part) == data.get(part, OPTIONAL.get(part, dict)()) for part in PARTS)
 
 
 def next_version(service: PublicService) -> int:
@@ -39,12 +41,7 @@ def definition_import(*, data: dict, actor=None, publish: bool = False) -> Servi
     service = PublicService.objects.filter(identifier=data.get("service", "")).first()
     if service is None:
         raise DefinitionError([f"service: no catalogue service with the identifier '{data.get('service')}'"])
-    load(
-        form=data.get("form"),
-        workflow=data.get("workflow"),
-        results=data.get("results"),
-        documents=data.get("documents"),
-    )
+    load(**{part: data.get(part) for part in PARTS})
     stored = ServiceDefinition.objects.create(
         service=service,
         version=next_version(service),
@@ -52,6 +49,7 @@ def definition_import(*, data: dict, actor=None, publish: bool = False) -> Servi
         documents=data.get("documents", []),
         workflow=data["workflow"],
         results=data["results"],
+        fee=data.get("fee") or {},
     )
     record(actor=actor, action="applications.definition_imported", target=stored, details={"version": stored.version})
     if publish:
@@ -64,7 +62,7 @@ def definition_publish(*, definition: ServiceDefinition, actor=None) -> ServiceD
     """Publish a draft version; the version published before it is retired (its applications keep it)."""
     if definition.status != DefinitionStatus.DRAFT:
         raise DefinitionError(["only a draft version can be published"])
-    load(form=definition.form, workflow=definition.workflow, results=definition.results, documents=definition.documents)
+    load(**definition.parts)
     ServiceDefinition.objects.filter(service=definition.service, status=DefinitionStatus.PUBLISHED).update(
         status=DefinitionStatus.RETIRED
     )

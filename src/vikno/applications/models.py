@@ -26,6 +26,9 @@ class ServiceDefinition(BaseModel):
     documents = models.JSONField(_("required documents"), default=list, blank=True)
     workflow = models.JSONField(_("workflow"))
     results = models.JSONField(_("result documents"), help_text=_("A document template for each outcome."))
+    fee = models.JSONField(
+        _("fee"), default=dict, blank=True, help_text=_("The state fee's rules; empty when applying is free.")
+    )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
 
     class Meta:
@@ -43,6 +46,11 @@ class ServiceDefinition(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.service} v{self.version}"
+
+    @property
+    def parts(self) -> dict:
+        """The JSON parts as `definition.load` takes them."""
+        return {part: getattr(self, part) for part in ("form", "documents", "workflow", "results", "fee")}
 
 
 class Application(BaseModel):

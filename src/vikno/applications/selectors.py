@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from vikno.applications.constants import DRAFT, DefinitionStatus
+from vikno.applications.constants import DRAFT, NOT_YET_CASES, DefinitionStatus
 from vikno.applications.definition import Definition, load
 from vikno.applications.models import Application, Attachment, ServiceDefinition
 from vikno.catalog.models import PublicService
@@ -31,14 +31,14 @@ def published_definition(*, service: PublicService) -> ServiceDefinition | None:
 def definition_of(stored: ServiceDefinition) -> Definition:
     """The checked definition. A published version never changes, so it is read once per process."""
     if stored.status == DefinitionStatus.DRAFT:
-        return load(form=stored.form, workflow=stored.workflow, results=stored.results, documents=stored.documents)
+        return load(**stored.parts)
     return _cached(stored.pk)
 
 
 @lru_cache(maxsize=256)
 def _cached(pk: uuid.UUID) -> Definition:
     stored = ServiceDefinition.objects.get(pk=pk)
-    return load(form=stored.form, workflow=stored.workflow, results=stored.results, documents=stored.documents)
+    return load(**stored.parts)
 
 
 # --- The applicant ---------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _official_cases(official) -> QuerySet[Application]:
     """Every sent application of the organisations where the official handles cases, decided or not."""
     return (
         Application.objects.filter(organisation_id__in=case_organisation_ids(official=official))
-        .exclude(state=DRAFT)
+        .exclude(state__in=NOT_YET_CASES)
         .select_related("service", "assignee", "applicant", "organisation")
     )
 

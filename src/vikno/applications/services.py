@@ -10,13 +10,15 @@ import uuid
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vikno.applications import answers as answer_rules
 from vikno.applications import notices, uploads
-from vikno.applications.constants import SUBMITTED, EventKind, Outcome
+from vikno.applications.constants import AWAITING_PAYMENT, SUBMITTED, EventKind, Outcome
 from vikno.applications.definition import Definition, Question, Step
 from vikno.applications.exceptions import ActionRefused, AnswersIncomplete, CaseChanged
+from vikno.applications.fees import fee_due
 from vikno.applications.models import Application, ApplicationEvent, Attachment, InformationRequest
 from vikno.applications.selectors import definition_of, draft_for, published_definition
 from vikno.audit.services import record
@@ -201,17 +203,19 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
     answers = answer_rules.visible_answers(definition.form, application.answers)
     if incomplete := first_incomplete_step(definition, answers):
         raise AnswersIncomplete(incomplete[0].id, incomplete[1])
-    now = clock.now()
+    with translation.override("uk"):  # the payment purpose goes to banks and the treasury in Ukrainian
+        fee = fee_due(application, answers)
     application.answers = answers
-    application.state = SUBMITTED
-    application.submitted_at = now
-    application.due_date = add_working_days(clock.today(), definition.workflow.deadline_days)
+    application.state = AWAITING_PAYMENT if fee else SUBMITTED
+    application.submitted_at = clock.now()
+    if not fee:
+        application.due_date = add_working_days(clock.today(), definition.workflow.deadline_days)
     application.version += 1
     _give_reference(application)
     # Files for questions the applicant no longer answers are not sent with the application.
     kept_files = {str(a) for v in answers.values() if isinstance(v, list) for a in v}
     _forget(application.attachments.filter(information_request=None).exclude(pk__in=_uuids(kept_files)))
-    add_event(application, EventKind.SUBMITTED, actor=actor, to_state=SUBMITTED)
+    add_event(application, EventKind.SUBMITTED, actor=actor, to_state=application.state)
     record(
         actor=actor,
         action="applications.submitted",
@@ -220,6 +224,29 @@ def application_submit(*, application: Application, actor, source_ip=None) -> Ap
         on_behalf_of=_party(application.on_behalf_of),
         details={"reference": application.reference, "definition_version": application.definition.version},
     )
+    if fee:
+        # Payments build on applications; this is the one call back into them (imported here, not at the top).
+        from vikno.payments.services import fee_open
+
+        fee_open(application=application, amount=fee.amount, currency=fee.currency, purpose=fee.purpose)
+    else:
+        notices.submitted(application)
+    return application
+
+
+@transaction.atomic
+def application_paid(*, application: Application) -> Application:
+    """The fee is paid: the application reaches the authority now, and its deadline starts today."""
+    application = lock(application)
+    if application.state != AWAITING_PAYMENT:
+        return application
+    definition = definition_of(application.definition)
+    application.state = SUBMITTED
+    application.due_date = add_working_days(clock.today(), definition.workflow.deadline_days)
+    application.version += 1
+    application.save(update_fields=["state", "due_date", "version", "updated_at"])
+    add_event(application, EventKind.PAYMENT_RECEIVED, from_state=AWAITING_PAYMENT, to_state=SUBMITTED)
+    record(actor=None, action="applications.paid", target=application)
     notices.submitted(application)
     return application
 

@@ -4,6 +4,7 @@ from vikno.backoffice.views import appeals as appeal_views
 from vikno.backoffice.views import case, queue
 from vikno.backoffice.views import feedback as feedback_views
 from vikno.backoffice.views import messages as case_messages
+from vikno.backoffice.views import payments as payment_views
 
 app_name = "backoffice"
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("office/questions/", feedback_views.questions, name="questions"),
     path("office/questions/<uuid:question_id>/", feedback_views.question, name="question"),
     path("office/feedback/", feedback_views.feedback, name="feedback"),
+    path("office/payments/", payment_views.payments, name="payments"),
+    path("office/payments/statements/", payment_views.statement_upload, name="statement-upload"),
+    path("office/payments/reconciliation/", payment_views.reconciliation, name="reconciliation"),
+    path("office/payments/<uuid:payment_id>/", payment_views.payment, name="payment"),
     path("office/appeals/", appeal_views.queue, name="appeals"),
     path("office/appeals/<uuid:appeal_id>/", appeal_views.appeal, name="appeal"),
     path(

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "vikno.messaging",
     "vikno.messaging.appeals",
     "vikno.messaging.feedback",
+    "vikno.payments",
     "vikno.backoffice",
     "vikno.api",
 ]
@@ -167,6 +168,9 @@ WORKER_SCHEDULE = {
     "vikno.applications.tasks.issue_missing_results": 600,
     "vikno.applications.tasks.remind_applicants": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
     "vikno.messaging.tasks.send_due_deliveries": env_int("VIKNO_DELIVERY_SWEEP_SECONDS", 30),
+    "vikno.payments.tasks.poll_payments": env_int("VIKNO_PAYMENT_SWEEP_SECONDS", 30),
+    "vikno.payments.tasks.issue_missing_receipts": 600,
+    "vikno.payments.tasks.send_waiting_refunds": 300,
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 
@@ -270,9 +274,11 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
-def content_security_policy(eid_providers: list[dict]) -> dict:
-    """The portal's policy in django-csp 4's format, for the given eID providers."""
-    provider_origins = list(dict.fromkeys(origin_of(provider["issuer"]) for provider in eid_providers))
+def content_security_policy(eid_providers: list[dict], form_targets: tuple[str, ...] = ()) -> dict:
+    """The portal's policy in django-csp 4's format, for the given eID providers and other form targets (the
+    card acquirer's checkout page)."""
+    urls = [provider["issuer"] for provider in eid_providers] + list(form_targets)
+    provider_origins = list(dict.fromkeys(origin_of(url) for url in urls))
     return {
         "DIRECTIVES": {
             "default-src": ["'self'"],
@@ -289,7 +295,6 @@ def content_security_policy(eid_providers: list[dict]) -> dict:
     }
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(EID_PROVIDERS)
 # Browser features no page uses are switched off for the portal and anything it embeds; passkeys (WebAuthn)
 # stay allowed for the portal itself. A feature maps to its allowlist: [] is none, "self" the portal's origin.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -396,6 +401,30 @@ APPEAL_MAX_TERM_DAYS = env_int("VIKNO_APPEAL_MAX_TERM_DAYS", 45)
 
 # Notifications by SMS wait for the end of these hours (answers to a person's own SMS do not).
 SMS_QUIET_HOURS = _quiet_hours(env_str("VIKNO_SMS_QUIET_HOURS", "21:00-08:00"))
+
+# --- Payments -------------------------------------------------------------------------------------------
+# Card payments go through an acquirer's hosted checkout speaking LiqPay's checkout API v3. By default that is
+# the sandbox acquirer (tools/sandbox-acquirer, started by `make run`): test cards, no real money. Production
+# refuses to start with it on; set VIKNO_SANDBOX_ACQUIRER=false and the acquirer's keys and addresses instead.
+SANDBOX_ACQUIRER = env_bool("VIKNO_SANDBOX_ACQUIRER", True)
+SANDBOX_ACQUIRER_URL = env_str("VIKNO_SANDBOX_ACQUIRER_URL", "http://127.0.0.1:8002").rstrip("/")
+_ACQUIRER_URL = SANDBOX_ACQUIRER_URL if SANDBOX_ACQUIRER else "https://www.liqpay.ua"
+PAYMENT_CARD_PROVIDER = env_str("VIKNO_PAYMENT_CARD_PROVIDER", "liqpay")
+LIQPAY_CHECKOUT_URL = env_str("VIKNO_LIQPAY_CHECKOUT_URL", _ACQUIRER_URL + "/api/3/checkout")
+LIQPAY_API_URL = env_str("VIKNO_LIQPAY_API_URL", _ACQUIRER_URL + "/api/request")
+# Public by design in the sandbox, like the demo eID's client secret: the sandbox moves no money.
+LIQPAY_PUBLIC_KEY = env_str("VIKNO_LIQPAY_PUBLIC_KEY", "sandbox_vikno_demo" if SANDBOX_ACQUIRER else "")
+LIQPAY_PRIVATE_KEY = env_str(
+    "VIKNO_LIQPAY_PRIVATE_KEY", "sandbox_vikno_demo_private_key_not_secret" if SANDBOX_ACQUIRER else ""
+)
+PAYMENT_HTTP_TIMEOUT = env_int("VIKNO_PAYMENT_HTTP_TIMEOUT", 15)
+# A card checkout not finished within this many minutes expires (the acquirer is told the same limit).
+PAYMENT_CHECKOUT_MINUTES = env_int("VIKNO_PAYMENT_CHECKOUT_MINUTES", 30)
+# Pending card payments are asked about at the acquirer this many seconds after the last check (doubling up to
+# an hour): a lost callback delays a confirmation, it never loses one.
+PAYMENT_POLL_SECONDS = env_int("VIKNO_PAYMENT_POLL_SECONDS", 60)
+# Forms may post to the acquirer's checkout page too (the "Pay by card" button).
+CONTENT_SECURITY_POLICY = content_security_policy(EID_PROVIDERS, (LIQPAY_CHECKOUT_URL,))
 
 # --- Catalogue ------------------------------------------------------------------------------------------
 # A published service not reviewed for this many months is listed in the editors' freshness report.

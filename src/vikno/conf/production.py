@@ -32,6 +32,10 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("DATABASE_URL must point to PostgreSQL.")
     if settings["DEMO_EID"]:
         problems.append("VIKNO_DEMO_EID must be off: the demo eID lets anyone sign in as anyone.")
+    if settings["SANDBOX_ACQUIRER"]:
+        problems.append("VIKNO_SANDBOX_ACQUIRER must be off: the sandbox acquirer takes test cards, not money.")
+    if settings["LIQPAY_PRIVATE_KEY"] == "sandbox_vikno_demo_private_key_not_secret":
+        problems.append("VIKNO_LIQPAY_PRIVATE_KEY must be the acquirer's key, not the sandbox's.")
     if settings["SMS_GATEWAY"] == "kannel" and len(settings["SMS_CALLBACK_TOKEN"]) < 32:
         problems.append("VIKNO_SMS_CALLBACK_TOKEN must be a random value of at least 32 characters with Kannel.")
     # `manage.py demo_pki` leaves a DEMO file (vikno.documents.pki.DEMO_MARKER) next to the keys it makes.

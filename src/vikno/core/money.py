@@ -1,6 +1,7 @@
 """Money as an integer number of minor units (kopiyky) with a currency; never a float."""
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 
@@ -26,3 +27,27 @@ class Money:
 
     def __str__(self) -> str:
         return self.format()
+
+
+def decimal_text(minor_units: int) -> str:
+    """2574 → "25.74": the amount as providers and banks write it, by integer arithmetic."""
+    sign = "-" if minor_units < 0 else ""
+    major, minor = divmod(abs(minor_units), 100)
+    return f"{sign}{major}.{minor:02d}"
+
+
+def minor_units_of(value: object) -> int:
+    """ "25.74", 25.74 read as a Decimal, or 25 → 2574. An amount with a fraction of a kopiyka is not rounded but
+    refused (ValueError): money from outside must match to the kopiyka."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError(f"not an amount: {value!r}")
+    try:
+        amount = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation as error:
+        raise ValueError(f"not an amount: {value!r}") from error
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {value!r}")
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"a fraction of a kopiyka: {value!r}")
+    return int(scaled)

@@ -41,3 +41,13 @@ def normalise(text: str) -> str | None:
     if not re.fullmatch(r"\d{11}", digits) or luhn_digit(digits[:-1]) != int(digits[-1]):
         return None
     return format_reference(digits)
+
+
+# Eleven digits in the printed groups, written with dashes, spaces or nothing between them, inside longer text.
+_IN_TEXT = re.compile(r"(?<!\d)(\d{2})[\s\-–]?(\d{4})[\s\-–]?(\d{4})[\s\-–]?(\d)(?!\d)")
+
+
+def find_in_text(text: str) -> list[str]:
+    """Every valid reference written in a longer text (a bank transfer's payment purpose), in order, once each."""
+    found = (normalise("".join(match.groups())) for match in _IN_TEXT.finditer(text or ""))
+    return list(dict.fromkeys(ref for ref in found if ref is not None))

@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ORGANISATION_ADMIN = "organisation_admin", _("Organisation admin")
     AUDITOR = "auditor", _("Auditor")
+    ACCOUNTANT = "accountant", _("Accountant")  # fee accounts: bank statements, reconciliation, refunds
 
 
 class Assurance(models.IntegerChoices):

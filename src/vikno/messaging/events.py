@@ -59,6 +59,24 @@ EVENTS: dict[str, Event] = {
         sms=_("Vikno: the document for application {reference} is ready in your account."),
         action=_("Download the document"),
     ),
+    "payment_received": Event(
+        title=_("Payment of {amount} received for application {reference}"),
+        body=_(
+            "We received your payment of {amount} for your application for “{service}” ({reference}).\n\n"
+            "The receipt is in your account, under “Your payments”."
+        ),
+        sms=_("Vikno: payment of {amount} received for application {reference}."),
+        action=_("View your payments"),
+    ),
+    "payment_refunded": Event(
+        title=_("{amount} returned for application {reference}"),
+        body=_(
+            "{organisation} is returning {amount} you paid for your application for “{service}” ({reference}).\n\n"
+            "The reason: {reason}"
+        ),
+        sms=_("Vikno: {amount} paid for application {reference} is being returned to you."),
+        action=_("View your payments"),
+    ),
     # --- for officials ---
     "case_due_soon": Event(
         title=_("Case {reference} is due by {due_date}"),

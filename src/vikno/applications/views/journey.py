@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from vikno.applications import selectors, services
 from vikno.applications.answers import Problem, read_step
-from vikno.applications.constants import DRAFT
+from vikno.applications.constants import AWAITING_PAYMENT, DRAFT
 from vikno.applications.definition import Step
 from vikno.applications.exceptions import ActionRefused, AnswersIncomplete
+from vikno.applications.fees import fee_due
 from vikno.applications.models import Application
 from vikno.applications.presenting import answer_rows, step_questions
 from vikno.applications.uploads import UploadRefused, accepted_kinds
@@ -214,6 +215,7 @@ def check(request: HttpRequest, application_id) -> HttpResponse:
         "rows": answer_rows(definition.form, application.answers, application),
         "error": error,
         "complete": services.first_incomplete_step(definition, application.answers) is None,
+        "fee": fee_due(application),
     }
     return render(request, "applications/check.html", context, status=400 if error else 200)
 
@@ -224,6 +226,8 @@ def submitted(request: HttpRequest, application_id) -> HttpResponse:
     application = _draft(request, application_id)
     if application.state == DRAFT:
         return redirect("applications:check", application.pk)
+    if application.state == AWAITING_PAYMENT:
+        return redirect("payments:pay", application.pk)
     return render(request, "applications/submitted.html", {"application": application})
 
 

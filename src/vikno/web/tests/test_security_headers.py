@@ -33,7 +33,7 @@ POLICY = {
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
-    "form-action": ["'self'", "http://127.0.0.1:8001"],
+    "form-action": ["'self'", "http://127.0.0.1:8001", "http://127.0.0.1:8002"],  # the demo eID, the sandbox acquirer
 }
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), encrypted-media=(), "

@@ -2,14 +2,7 @@ import pytest
 from django.conf import settings
 
 from vikno.applications import services as application_services
-from vikno.applications.tests.conftest import (  # noqa: F401  (pytest fixtures)
-    applicant,
-    at,
-    authority,
-    other_authority,
-    supervisor,
-    tasks_run_at_once,
-)
+from vikno.applications.tests import conftest as applications
 from vikno.applications.tests.factories import published
 from vikno.applications.tests.test_services import filled
 from vikno.catalog.tests.factories import PublicServiceFactory
@@ -32,6 +25,16 @@ FEE = {
 }
 FEE_AMOUNT = 2574
 ACCOUNT_IBAN = ukrainian_iban(account="31411234026001")
+
+# The applications app's people and authorities, its clock and its tasks.
+applicant = applications.applicant
+at = applications.at
+authority = applications.authority
+other_authority = applications.other_authority
+officer = applications.officer
+supervisor = applications.supervisor
+stranger = applications.stranger
+tasks_run_at_once = applications.tasks_run_at_once
 
 
 @pytest.fixture

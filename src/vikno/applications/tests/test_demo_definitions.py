@@ -104,7 +104,8 @@ def _read(name: str) -> dict:
 
 
 def _load(data: dict) -> Definition:
-    return load(form=data["form"], workflow=data["workflow"], results=data["results"], documents=data["documents"])
+    parts = ("form", "workflow", "results", "documents", "fee")
+    return load(**{part: data.get(part) for part in parts})
 
 
 def _catalogue() -> dict[str, str]:
@@ -303,6 +304,14 @@ def test_birth_allowance_accepts_certificate_series(value):
     form = _load(_read("birth-allowance")).form
     answers = {**SAMPLES["birth-allowance"], "birth_certificate_number": value}
     assert answer_rules.check(form.visible_questions(answers), form, answers) == []
+
+
+def test_only_declaring_a_residence_costs_a_fee_of_0_0085_of_the_subsistence_minimum():
+    fees = {name: _load(_read(name)).fee for name in NAMES}
+    residence = fees.pop("residence-declaration")
+    assert residence is not None and residence.amount_for({}) == 2574  # UAH 3,028 × 0.0085 = 25.738 → 25.74
+    assert residence.refund_on == ("refusal",)
+    assert fees == {name: None for name in fees}
 
 
 def test_only_the_birth_allowance_needs_a_second_official_to_approve():

@@ -18,7 +18,7 @@ FEE = {
     "currency": "UAH",
     "purpose": {"uk": "Адміністративний збір", "en": "Administrative fee"},
     "rules": [
-        {"when": {"question": "purpose", "equals": "study"}, "amount": 0},
+        {"when": {"question": "purpose", "equals": "other"}, "amount": 0},  # exempt
         {"share": "0.0085", "of": 302800, "rounding": "half_up"},
     ],
     "refund_on": ["refusal"],

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from vikno.applications import notices
-from vikno.applications.constants import DefinitionStatus, EventKind
+from vikno.applications.constants import NOT_YET_CASES, DefinitionStatus, EventKind
 from vikno.applications.models import Application, DeadlineReminder, InformationRequest, ServiceDefinition
 from vikno.applications.selectors import definition_of, officials_for_case
 from vikno.applications.services import add_event
@@ -23,7 +23,7 @@ def reminders_due() -> list[tuple[Application, int]]:
     cases = (
         Application.objects.filter(decided_at__isnull=True, clock_stopped_on__isnull=True)
         .filter(due_date__lte=add_working_days(today, _furthest_reminder()))
-        .exclude(state="draft")
+        .exclude(state__in=NOT_YET_CASES)
         .select_related("definition")
     )
     sent = set(

@@ -25,6 +25,8 @@ from vikno.core import clock
 from vikno.core.working_days import working_days_between
 from vikno.messaging import conversations
 from vikno.messaging.selectors import notifications_about
+from vikno.payments.refunds import refundable
+from vikno.payments.selectors import fee_for_application
 
 
 def person_name(user) -> str:
@@ -264,7 +266,16 @@ def case_context(
     if typed.form not in shown_forms and typed.form not in ("note", "message"):
         orphan = typed.get("reasons") or typed.get("text") or typed.get("comment")
     forwarding = any(a.forwards for a in actions)
+    fee = fee_for_application(application=application)
     return {
+        "fee": fee,
+        # The law returns the fee after this outcome, and some of it is still with the authority.
+        "fee_to_return": bool(
+            fee
+            and definition.fee
+            and application.outcome in definition.fee.refund_on
+            and any(refundable(payment) for payment in fee.payments.all())
+        ),
         "application": application,
         "service": application.service,
         "applicant": application.applicant,

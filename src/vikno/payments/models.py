@@ -31,6 +31,18 @@ class FeeAccount(BaseModel):
     def __str__(self) -> str:
         return f"{self.organisation}: {self.iban}"
 
+    def clean(self) -> None:
+        from vikno.payments.statements.camt import iban_is_valid, normalise_iban
+
+        self.iban = normalise_iban(self.iban)
+        errors = {}
+        if not iban_is_valid(self.iban):
+            errors["iban"] = _("Enter a valid IBAN, like UA213223130000026007233566001.")
+        if not (self.recipient_code.isdigit() and len(self.recipient_code) in (8, 10)):
+            errors["recipient_code"] = _("Enter the recipient's code of 8 digits (EDRPOU) or 10 digits.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Fee(BaseModel):
     """What an application owes. Paid once the confirmed payments cover the amount; never paid twice."""

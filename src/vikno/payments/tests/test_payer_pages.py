@@ -1,0 +1,94 @@
+"""The payer's pages and what officials see of a fee on the case: only one's own payments, the way back from the
+acquirer tells what happened, and the case says when the law returns the fee."""
+
+import pytest
+from django.test import Client
+
+from vikno.applications.constants import SUBMITTED
+from vikno.applications.models import Application
+from vikno.identity.tests.factories import citizen
+from vikno.identity.tests.helpers import sign_in_citizen, sign_in_official
+from vikno.payments import receipts, services
+from vikno.payments.models import Payment
+from vikno.payments.tests.conftest import acquirer_says
+
+pytestmark = pytest.mark.django_db
+
+CALLBACK = "/payments/liqpay/callback/"
+
+
+def paid(awaiting, client) -> Payment:
+    payment, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    assert client.post(CALLBACK, acquirer_says(payment, "success")).status_code == 200
+    payment.refresh_from_db()
+    return payment
+
+
+@pytest.fixture
+def payer(client, applicant):
+    sign_in_citizen(client, applicant)
+    return client
+
+
+def test_paying_by_card_hands_the_payer_a_signed_form_for_the_acquirer(payer, awaiting, settings):
+    page = payer.post(f"/cabinet/applications/{awaiting.pk}/pay/card/").content.decode()
+    payment = Payment.objects.get()
+    assert f'<form method="post" action="{settings.LIQPAY_CHECKOUT_URL}" id="checkout">' in page
+    assert 'name="data"' in page and 'name="signature"' in page
+    assert "Ви сплачуєте 25,74 грн на захищеній сторінці банку." in page
+    # Going back and paying again resumes the same payment.
+    payer.post(f"/cabinet/applications/{awaiting.pk}/pay/card/")
+    assert Payment.objects.get() == payment
+    pay_page = payer.get(f"/cabinet/applications/{awaiting.pk}/pay/").content.decode()
+    assert "Ви вже почали оплату карткою." in pay_page
+
+
+def test_coming_back_from_the_acquirer_tells_what_happened(payer, awaiting, client):
+    returned = f"/cabinet/applications/{awaiting.pk}/pay/returned/"
+    payment, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    Client().post(CALLBACK, acquirer_says(payment, "failure"))
+    page = payer.get(returned).content.decode()
+    assert '<h1 class="govuk-heading-xl">Оплата не пройшла</h1>' in page and 'id="try-again"' in page
+    second, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    Client().post(CALLBACK, acquirer_says(second, "success"))
+    page = payer.get(returned).content.decode()
+    assert '<h1 class="govuk-panel__title">Оплату отримано</h1>' in page
+    assert f'<strong id="reference">{awaiting.reference}</strong>' in page
+    assert payer.get(f"/cabinet/applications/{awaiting.pk}/pay/")["Location"] == f"/cabinet/applications/{awaiting.pk}/"
+
+
+def test_the_payments_list_and_receipts_are_the_payers_own(payer, awaiting, signing_pki):
+    payment = paid(awaiting, Client())
+    receipts.receipt_issue(payment_id=str(payment.pk))
+    mine = payer.get("/cabinet/payments/").content.decode()
+    assert f'id="payment-{payment.pk}"' in mine and "25,74 грн" in mine and "Сплачено" in mine
+    receipt = payer.get(f"/cabinet/payments/{payment.pk}/receipt.pdf")
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt["Content-Disposition"] == f'attachment; filename="receipt-{awaiting.reference}.pdf"'
+
+    someone_else = Client()
+    sign_in_citizen(someone_else, citizen(email="other@example.com"))
+    assert f"payment-{payment.pk}" not in someone_else.get("/cabinet/payments/").content.decode()
+    assert someone_else.get(f"/cabinet/payments/{payment.pk}/receipt.pdf").status_code == 404
+    assert someone_else.get(f"/cabinet/applications/{awaiting.pk}/pay/").status_code == 404
+    assert someone_else.post(f"/cabinet/applications/{awaiting.pk}/pay/card/").status_code == 404
+    assert Payment.objects.count() == 1
+
+
+def test_the_case_shows_the_fee_and_when_the_law_returns_it(awaiting, supervisor):
+    payment = paid(awaiting, Client())
+    Application.objects.filter(pk=awaiting.pk).update(state="refused", outcome="refusal")
+    official = Client()
+    sign_in_official(official, supervisor)
+    page = official.get(f"/office/cases/{awaiting.pk}/?purpose=supervision").content.decode()
+    assert f'href="/office/payments/{payment.pk}/">Картка, 25,74 грн: Сплачено</a>' in page
+    assert 'id="fee-to-return"' in page
+    Application.objects.filter(pk=awaiting.pk).update(state=SUBMITTED, outcome="")
+    page = official.get(f"/office/cases/{awaiting.pk}/?purpose=supervision").content.decode()
+    assert 'id="fee-to-return"' not in page

@@ -229,12 +229,13 @@ class Refund(BaseModel):
     amount = models.BigIntegerField(_("amount in kopiyky"))
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()  # the portal's clock, like every date the reconciliation reads
     state = models.CharField(max_length=20, choices=RefundState.choices, default=RefundState.REQUESTED)
     done_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["requested_at"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive")]
 
     @property

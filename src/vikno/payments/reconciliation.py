@@ -157,9 +157,10 @@ def _paid_before(payment: Payment) -> int:
 
 def _refund_rows(organisation_id, start, end) -> list[Row]:
     refunds = (
-        Refund.objects.filter(payment__fee__organisation_id=organisation_id, created_at__gte=start, created_at__lt=end)
+        Refund.objects.filter(payment__fee__organisation_id=organisation_id)
+        .filter(requested_at__gte=start, requested_at__lt=end)
         .select_related("payment__fee__application")
-        .order_by("created_at")
+        .order_by("requested_at")
     )
     return [
         Row(

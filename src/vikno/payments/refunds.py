@@ -44,6 +44,7 @@ def refund_request(*, payment: Payment, amount: int, reason: str, official, sour
         amount=amount,
         reason=reason.strip(),
         requested_by=official,
+        requested_at=clock.now(),
         state=RefundState.REQUESTED if by_card else RefundState.TREASURY,
     )
     record(

@@ -171,9 +171,7 @@ def test_a_signed_callback_with_another_amount_or_currency_changes_nothing(await
     ]
 
 
-@pytest.mark.parametrize(
-    "fields", [{}, {"data": "x"}, {"signature": "x"}, {"data": "not base64!", "signature": "x"}]
-)
+@pytest.mark.parametrize("fields", [{}, {"data": "x"}, {"signature": "x"}, {"data": "not base64!", "signature": "x"}])
 def test_a_call_without_a_valid_signature_is_refused(client, fields):
     response = client.post(CALLBACK, fields)
     assert (response.status_code, response.content.decode()) == (

@@ -34,7 +34,9 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("VIKNO_DEMO_EID must be off: the demo eID lets anyone sign in as anyone.")
     if settings["SANDBOX_ACQUIRER"]:
         problems.append("VIKNO_SANDBOX_ACQUIRER must be off: the sandbox acquirer takes test cards, not money.")
-    if settings["LIQPAY_PRIVATE_KEY"] == "sandbox_vikno_demo_private_key_not_secret":
+    if not settings["LIQPAY_PUBLIC_KEY"] or not settings["LIQPAY_PRIVATE_KEY"]:
+        problems.append("VIKNO_LIQPAY_PUBLIC_KEY and VIKNO_LIQPAY_PRIVATE_KEY must be set (the acquirer's keys).")
+    elif settings["LIQPAY_PRIVATE_KEY"] == "sandbox_vikno_demo_private_key_not_secret":
         problems.append("VIKNO_LIQPAY_PRIVATE_KEY must be the acquirer's key, not the sandbox's.")
     if settings["SMS_GATEWAY"] == "kannel" and len(settings["SMS_CALLBACK_TOKEN"]) < 32:
         problems.append("VIKNO_SMS_CALLBACK_TOKEN must be a random value of at least 32 characters with Kannel.")

@@ -17,6 +17,7 @@ from vikno.catalog.tests.factories import OrganisationFactory
 from vikno.core.tests.workers import REPO_ROOT
 from vikno.documents import pki, signing
 from vikno.documents.exceptions import SigningNotConfigured
+from vikno.web.tests import test_health as health
 
 
 def _files(directory: Path) -> dict[str, tuple[bytes, int]]:
@@ -124,14 +125,8 @@ def test_a_key_that_cannot_be_read_is_not_configured(tmp_path):
         signing.load_seal(material)
 
 
-SAFE_PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "vikno.conf.production",
-    "VIKNO_SECRET_KEY": "k" * 20 + "-production-secret-that-is-long-enough-0123456789",
-    "VIKNO_SECURE_COOKIES": "true",
-    "VIKNO_ALLOWED_HOSTS": "portal.example.gov.ua",
-    "DATABASE_URL": "postgres://vikno@127.0.0.1:5432/vikno",
-    "VIKNO_DEMO_EID": "false",
-}
+# Production settings that start (the web app's health tests keep them), with the signing directory set below.
+SAFE_PRODUCTION = {k: v for k, v in health.SAFE_PRODUCTION.items() if k != "VIKNO_SIGNING_DIR"}
 
 
 def _start_production(signing_dir: Path) -> subprocess.CompletedProcess:

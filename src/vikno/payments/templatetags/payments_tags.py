@@ -17,3 +17,8 @@ COLOURS = {
 @register.filter
 def payment_state_colour(state: str) -> str:
     return COLOURS.get(state, "govuk-tag--grey")
+
+
+@register.filter
+def payment_state_label(state: str) -> str:
+    return str(PaymentState(state).label) if state in PaymentState.values else state

@@ -66,6 +66,9 @@ SAFE_PRODUCTION = {
     "VIKNO_ALLOWED_HOSTS": "portal.example.gov.ua",
     "DATABASE_URL": "postgres://vikno@127.0.0.1:5432/vikno",
     "VIKNO_DEMO_EID": "false",
+    "VIKNO_SANDBOX_ACQUIRER": "false",
+    "VIKNO_LIQPAY_PUBLIC_KEY": "i00000000001",
+    "VIKNO_LIQPAY_PRIVATE_KEY": "a-private-key-the-acquirer-issued-0123456789",
     # Not var/pki, which holds the demo PKI (refused in production) once `make demo` has run.
     "VIKNO_SIGNING_DIR": "/nonexistent/vikno-signing",
 }
@@ -80,6 +83,12 @@ SAFE_PRODUCTION = {
         ({"VIKNO_ALLOWED_HOSTS": "*"}, "VIKNO_ALLOWED_HOSTS must list"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL must point to PostgreSQL"),
         ({"VIKNO_DEMO_EID": "true"}, "VIKNO_DEMO_EID must be off"),
+        ({"VIKNO_SANDBOX_ACQUIRER": "true"}, "VIKNO_SANDBOX_ACQUIRER must be off"),
+        (
+            {"VIKNO_LIQPAY_PRIVATE_KEY": "sandbox_vikno_demo_private_key_not_secret"},
+            "VIKNO_LIQPAY_PRIVATE_KEY must be the acquirer's key",
+        ),
+        ({"VIKNO_LIQPAY_PRIVATE_KEY": ""}, "VIKNO_LIQPAY_PUBLIC_KEY and VIKNO_LIQPAY_PRIVATE_KEY must be set"),
     ],
 )
 def test_production_mode_refuses_unsafe_settings(change, complaint):

@@ -26,6 +26,8 @@ import defusedxml
 from defusedxml import ElementTree as SafeElementTree
 from django.utils.translation import gettext
 
+from vikno.core.money import decimal_text
+
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
@@ -332,11 +334,7 @@ def _amount(element: Element, number: int) -> int:
     return int(value * 100)
 
 
-def format_amount(minor_units: int) -> str:
-    """85.00 from 8500: the way amounts are written in camt files (and in our messages about them)."""
-    sign = "-" if minor_units < 0 else ""
-    whole, cents = divmod(abs(minor_units), 100)
-    return f"{sign}{whole}.{cents:02d}"
+format_amount = decimal_text  # 8500 → "85.00": how camt files write amounts
 
 
 def _currency(element: Element, number: int) -> str:

@@ -51,9 +51,9 @@ def amount() -> str:
         return str(Money(FEE_AMOUNT))
 
 
-def long_date(day: dt.date) -> str:
+def long_date(day: dt.date, form: str = "l, j E Y") -> str:
     with override("uk"):
-        return dateformat.format(day, "l, j E Y")
+        return dateformat.format(day, form)
 
 
 def path_of(tab: Page) -> str:
@@ -243,7 +243,7 @@ def _payment_received(tab: Page, watch: CspWatch, application: Application) -> N
     assert tab.locator("#reference").inner_text() == application.reference
     application.refresh_from_db()
     assert application.due_date is not None
-    due = uk("You will get a decision by %(due)s.", due=long_date(application.due_date))
+    due = uk("You will get a decision by %(due)s.", due=long_date(application.due_date, "j E Y"))
     assert due in tab.locator("main").inner_text()
     assert_page_is_clean(tab, watch)
 

@@ -164,9 +164,10 @@ def test_the_payment_page_shows_what_the_provider_said(client, fee_account, awai
     when = "2 березня 2026, 10:00:00"
     with translation.override("uk"):
         checkout, callback, applied = gettext("Checkout started"), gettext("Provider's callback"), gettext("Applied")
+        created, pending, paid = gettext("Created"), gettext("Waiting for the bank"), gettext("Paid")
     assert history(response.content.decode()) == [
-        [when, checkout, "—", f"{applied}: created → pending"],
-        [when, callback, "success", f"{applied}: pending → paid"],
+        [when, checkout, "—", f"{applied}: {created} → {pending}"],
+        [when, callback, "success", f"{applied}: {pending} → {paid}"],
     ]
     assert list(response.context["events"]) == list(card.events.all())
 
@@ -176,8 +177,9 @@ def test_the_payment_page_of_a_transfer_shows_the_statement(client, transferred,
     assert response.status_code == 200
     with translation.override("uk"):
         source, applied = gettext("Bank statement"), gettext("Applied")
+        created, paid = gettext("Created"), gettext("Paid")
     assert history(response.content.decode()) == [
-        ["2 березня 2026, 10:00:00", source, "BOOK", f"{applied}: created → paid"]
+        ["2 березня 2026, 10:00:00", source, "BOOK", f"{applied}: {created} → {paid}"]
     ]
     assert 'id="refund"' in response.content.decode()
 

@@ -184,7 +184,8 @@ def test_production_mode_sends_the_headers_and_secure_cookies():
     assert probe["status"] == 200
     received = probe["headers"]
     assert directives(received.pop("Content-Security-Policy")) == POLICY | {
-        "form-action": ["'self'", "https://eid.example.gov.ua:8443", "https://id.bank.example"]
+        # The eID providers, and the acquirer's checkout page (the "Pay by card" form posts there).
+        "form-action": ["'self'", "https://eid.example.gov.ua:8443", "https://id.bank.example", "https://www.liqpay.ua"]
     }
     assert received == OTHER_HEADERS
     assert probe["session_cookie"] == {"httponly": True, "secure": True, "samesite": "Lax"}

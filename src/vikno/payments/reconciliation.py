@@ -95,15 +95,16 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _card_rows(organisation_id, start, end) -> list[Row]:
     rows = []
-    payments = (
+    payments = list(
         Payment.objects.filter(fee__organisation_id=organisation_id, method=Method.CARD, paid_at__gte=start)
         .filter(paid_at__lt=end)
         .select_related("fee__application")
         .order_by("paid_at")
     )
+    paid_before = _paid_before(payments)
     for payment in payments:
         fee = payment.fee
-        expected = max(fee.amount - _paid_before(payment), 0)
+        expected = max(fee.amount - paid_before[payment.pk], 0)
         category = TransferMatch.DUPLICATE if expected == 0 else _compare(payment.amount, expected)
         rows.append(
             Row(
@@ -128,11 +129,16 @@ def _compare(amount: int, expected: int) -> str:
 
 def _transfer_rows(organisation_id, day) -> list[Row]:
     rows = []
-    transfers = BankTransfer.objects.filter(organisation_id=organisation_id, booked_on=day).select_related("fee")
-    for transfer in transfers.order_by("created_at"):
+    transfers = list(
+        BankTransfer.objects.filter(organisation_id=organisation_id, booked_on=day)
+        .select_related("fee", "payment")
+        .order_by("created_at")
+    )
+    paid_before = _paid_before([t.payment for t in transfers if t.payment is not None])
+    for transfer in transfers:
         expected = None
         if transfer.fee is not None and transfer.payment is not None:
-            expected = max(transfer.fee.amount - _paid_before(transfer.payment), 0)
+            expected = max(transfer.fee.amount - paid_before[transfer.payment.pk], 0)
         rows.append(
             Row(
                 kind=Method.TRANSFER,
@@ -149,10 +155,21 @@ def _transfer_rows(organisation_id, day) -> list[Row]:
     return rows
 
 
-def _paid_before(payment: Payment) -> int:
-    """What other payments had paid towards the same fee before this one arrived."""
-    earlier = payment.fee.payments.filter(paid_at__lt=payment.paid_at).exclude(pk=payment.pk)
-    return sum(p.amount for p in earlier if p.state in (PaymentState.PAID, PaymentState.REFUNDED))
+def _paid_before(payments: list[Payment]) -> dict:
+    """For each payment, what other payments had paid towards the same fee before it arrived (one query)."""
+    fee_ids = {p.fee_id for p in payments}
+    confirmed = (
+        Payment.objects.filter(fee_id__in=fee_ids, state__in=(PaymentState.PAID, PaymentState.REFUNDED))
+        .exclude(paid_at=None)
+        .values_list("pk", "fee_id", "amount", "paid_at")
+    )
+    by_fee: dict = {}
+    for pk, fee_id, amount, paid_at in confirmed:
+        by_fee.setdefault(fee_id, []).append((paid_at, pk, amount))
+    return {
+        p.pk: sum(amount for paid_at, pk, amount in by_fee.get(p.fee_id, []) if pk != p.pk and paid_at < p.paid_at)
+        for p in payments
+    }
 
 
 def _refund_rows(organisation_id, start, end) -> list[Row]:

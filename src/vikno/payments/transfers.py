@@ -51,8 +51,9 @@ def statement_import(*, data: bytes, actor, source_ip=None) -> list[BankStatemen
     return [_import(statement, accounts[statement.statement_id], digest, actor, source_ip) for statement in statements]
 
 
-@transaction.atomic
 def _import(statement: Statement, account: FeeAccount, digest: str, actor, source_ip) -> BankStatement:
+    """Each transaction in a transaction of its own: a fee is locked only while its transfer is matched, and an
+    import cut short is completed by importing the file again (what was kept is skipped)."""
     stored = BankStatement.objects.create(
         organisation=account.organisation,
         kind=statement.kind,
@@ -67,7 +68,8 @@ def _import(statement: Statement, account: FeeAccount, digest: str, actor, sourc
     for entry in statement.entries:
         if entry.status != "BOOK":
             continue  # pending or informational entries are not money on the account yet
-        stored.new_entries += _entry(stored, account, entry)
+        with transaction.atomic():
+            stored.new_entries += _entry(stored, account, entry)
     stored.save(update_fields=["new_entries", "updated_at"])
     record(
         actor=actor,

@@ -449,7 +449,8 @@ def load_results(raw: dict, workflow: Workflow, problems: list[str]) -> dict[str
 
 
 def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """A whole number of kopiyky a fee may be: 0 up to a trillion hryvnias (a BigInteger holds it)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**14
 
 
 def _fee_rule(raw: Any, where: str, known: set[str], problems: list[str]) -> FeeRule:
@@ -466,7 +467,7 @@ def _fee_rule(raw: Any, where: str, known: set[str], problems: list[str]) -> Fee
         share = Decimal(raw["share"]) if isinstance(raw.get("share"), str) else None
     except InvalidOperation:
         share = None
-    if share is None or not share.is_finite() or share < 0:
+    if share is None or not share.is_finite() or share < 0 or share > 1000 or len(raw["share"]) > 20:
         problems.append(f"{where}: a rule has 'amount' (kopiyky) or 'share' (a decimal number written as a string)")
         return FeeRule(amount=0)
     if not _whole(raw.get("of")):

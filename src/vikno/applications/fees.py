@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from vikno.applications.answers import visible_answers
 from vikno.applications.models import Application
 from vikno.applications.selectors import definition_of
 from vikno.catalog.constants import CostKind
@@ -25,11 +26,14 @@ class FeeDue:
 
 def fee_due(application: Application, answers: dict | None = None) -> FeeDue | None:
     """What applying costs with these answers (the application's own by default); None when it is free."""
-    fee = definition_of(application.definition).fee
+    definition = definition_of(application.definition)
+    fee = definition.fee
     service = application.service
+    # Only what the applicant still answers counts (an answer on a step they left behind is not sent).
+    answers = visible_answers(definition.form, application.answers if answers is None else answers)
     default_purpose = _("State fee: %(service)s") % {"service": service.title}
     if fee is not None:
-        amount = fee.amount_for(application.answers if answers is None else answers)
+        amount = fee.amount_for(answers)
         purpose = fee.purpose_text or default_purpose
         return FeeDue(amount, fee.currency, purpose) if amount > 0 else None
     if service.cost_kind == CostKind.FIXED and service.cost_amount:

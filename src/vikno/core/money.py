@@ -1,7 +1,7 @@
 """Money as an integer number of minor units (kopiyky) with a currency; never a float."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.formats import number_format
 
@@ -39,15 +39,15 @@ def decimal_text(minor_units: int) -> str:
 def minor_units_of(value: object) -> int:
     """ "25.74", 25.74 read as a Decimal, or 25 → 2574. An amount with a fraction of a kopiyka is not rounded but
     refused (ValueError): money from outside must match to the kopiyka."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise ValueError(f"not an amount: {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)) or len(str(value)) > 30:
+        raise ValueError(f"not an amount: {str(value)[:40]!r}")
     try:
         amount = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation as error:
+        scaled = amount * 100
+    except ArithmeticError as error:  # InvalidOperation, Overflow
         raise ValueError(f"not an amount: {value!r}") from error
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(scaled) >= 10**15:
         raise ValueError(f"not an amount: {value!r}")
-    scaled = amount * 100
     if scaled != scaled.to_integral_value():
         raise ValueError(f"a fraction of a kopiyka: {value!r}")
     return int(scaled)

@@ -23,8 +23,10 @@ NEXT_STATES = {
     PaymentState.CREATED: {PaymentState.PENDING, PaymentState.PAID, PaymentState.FAILED, PaymentState.EXPIRED},
     PaymentState.PENDING: {PaymentState.PAID, PaymentState.FAILED, PaymentState.EXPIRED},
     PaymentState.PAID: {PaymentState.REFUNDED},
-    PaymentState.FAILED: set(),
-    PaymentState.EXPIRED: {PaymentState.PAID},  # the bank confirmed after we gave up: the money is there
+    # The money is there whatever was said before: a success after a failure (the payer tried again on the same
+    # checkout page) or after the portal gave up waiting.
+    PaymentState.FAILED: {PaymentState.PAID},
+    PaymentState.EXPIRED: {PaymentState.PAID},
     PaymentState.REFUNDED: set(),
 }
 OPEN_STATES = (PaymentState.CREATED, PaymentState.PENDING)
@@ -60,6 +62,7 @@ class TransferMatch(models.TextChoices):
 
 class RefundState(models.TextChoices):
     REQUESTED = "requested", _("Requested")
+    SENDING = "sending", _("Being returned")
     DONE = "done", _("Returned")
     FAILED = "failed", _("Could not be returned")
     TREASURY = "treasury", _("To be returned by the treasury")

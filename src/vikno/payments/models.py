@@ -79,7 +79,7 @@ class Fee(BaseModel):
     @property
     def transfer_purpose(self) -> str:
         """What the payer writes as the transfer's purpose: the application's reference is how it is matched."""
-        return f"{self.purpose}; заява {self.application.reference}"
+        return f"заява {self.application.reference}; {self.purpose}"  # first, so a bank that cuts it keeps it
 
     @property
     def is_paid(self) -> bool:
@@ -230,7 +230,10 @@ class Refund(BaseModel):
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()  # the portal's clock, like every date the reconciliation reads
+    # The form's own key: the same form posted twice is one refund.
+    request_key = models.UUIDField(null=True, blank=True, unique=True)
     state = models.CharField(max_length=20, choices=RefundState.choices, default=RefundState.REQUESTED)
+    sending_since = models.DateTimeField(null=True, blank=True)  # a worker is asking the acquirer
     done_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 

@@ -27,16 +27,21 @@ def payments_due_for_check(*, limit: int = 100) -> list[Payment]:
     )
 
 
-def payment_check(*, payment: Payment) -> str:
-    """Ask the provider about one payment and apply the answer; returns the outcome recorded (or "unavailable")."""
+def payment_check(*, payment: Payment, by_payer: bool = False) -> str:
+    """Ask the provider about one payment and apply the answer; returns the outcome recorded (or "unavailable").
+    A check the payer caused (coming back from the checkout) leaves the workers' schedule as it is."""
     provider = card_provider(payment.provider)
     try:
         report = provider.status(order_id=payment.order_id)
     except ProviderError as error:
         logger.warning("payment status unavailable", extra={"payment": str(payment.pk), "error": str(error)})
-        services.check_postpone(payment=payment)
+        if not by_payer:
+            services.check_postpone(payment=payment)
         return "unavailable"
-    return services.report_apply(report=report, source=EventSource.STATUS, provider=provider.name).outcome
+    applied = services.report_apply(
+        report=report, source=EventSource.STATUS, provider=provider.name, reschedule=not by_payer
+    )
+    return applied.outcome
 
 
 def payments_poll() -> int:

@@ -118,7 +118,7 @@ def card_checkout_start(*, fee: Fee, language: str, result_url: str, server_url:
 
 
 @transaction.atomic
-def report_apply(*, report: Report, source: str, provider: str) -> PaymentEvent:
+def report_apply(*, report: Report, source: str, provider: str, reschedule: bool = True) -> PaymentEvent:
     """Apply what the provider says (already verified by its module) and append it to the history.
 
     Checked before anything changes: the order is ours, the amount and currency are the payment's. A report that
@@ -127,7 +127,10 @@ def report_apply(*, report: Report, source: str, provider: str) -> PaymentEvent:
     payment = Payment.objects.select_for_update().filter(order_id=report.order_id, provider=provider).first()
     if payment is None:
         return _event(None, source=source, outcome=EventOutcome.UNKNOWN_ORDER, provider=provider, report=report)
-    if report.amount is not None and (report.amount != payment.amount or report.currency != payment.currency):
+    unverified = report.amount is None and report.state == PaymentState.PAID  # "paid" must say how much
+    if unverified or (
+        report.amount is not None and (report.amount, report.currency) != (payment.amount, payment.currency)
+    ):
         record(actor=None, action="payments.report_refused", target=payment, details={"why": "amount or currency"})
         return _event(payment, source=source, outcome=EventOutcome.MISMATCH, provider=provider, report=report)
     target = report.state
@@ -136,7 +139,8 @@ def report_apply(*, report: Report, source: str, provider: str) -> PaymentEvent:
     if target is None or target == payment.state:
         if target == PaymentState.REFUNDED or payment.state == PaymentState.PAID:
             payment.refunded_amount = max(payment.refunded_amount, min(report.refunded_amount, payment.amount))
-        _reschedule(payment)
+        if reschedule:  # a payer looking at the page does not push the workers' next check back
+            _reschedule(payment)
         payment.save()
         return _event(payment, source=source, outcome=EventOutcome.UNCHANGED, provider=provider, report=report)
     if target not in NEXT_STATES[PaymentState(payment.state)]:

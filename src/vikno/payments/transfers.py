@@ -38,7 +38,7 @@ def statement_import(*, data: bytes, actor, source_ip=None) -> list[BankStatemen
     except StatementError as error:
         raise ImportRefused(str(error)) from error
     digest = hashlib.sha256(data).hexdigest()
-    accounts = {}
+    accounts = []
     for statement in statements:
         account = FeeAccount.objects.filter(iban=statement.account_iban).select_related("organisation").first()
         if account is None:
@@ -47,8 +47,11 @@ def statement_import(*, data: bytes, actor, source_ip=None) -> list[BankStatemen
             )
         if actor is not None and account.organisation_id not in payment_organisation_ids(official=actor):
             raise ImportRefused(_("You cannot import statements of %(name)s.") % {"name": account.organisation.name})
-        accounts[statement.statement_id] = account
-    return [_import(statement, accounts[statement.statement_id], digest, actor, source_ip) for statement in statements]
+        accounts.append(account)
+    return [
+        _import(statement, account, digest, actor, source_ip)
+        for statement, account in zip(statements, accounts, strict=True)
+    ]
 
 
 def _import(statement: Statement, account: FeeAccount, digest: str, actor, source_ip) -> BankStatement:

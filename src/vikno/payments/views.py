@@ -74,7 +74,7 @@ def returned(request: HttpRequest, application_id) -> HttpResponse:
     fee = _fee(request, application_id)
     payment = fee.payments.filter(method="card").order_by("-created_at").first()
     if payment is not None and payment.is_open:
-        polling.payment_check(payment=payment)
+        polling.payment_check(payment=payment, by_payer=True)
         payment.refresh_from_db()
         fee.refresh_from_db()
     return render(request, "payments/returned.html", {"fee": fee, "payment": payment, "application": fee.application})

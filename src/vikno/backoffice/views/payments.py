@@ -5,6 +5,7 @@ payment of another organisation is not found (404), whether it exists or not."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.contrib import messages
@@ -38,6 +39,8 @@ class StatementForm(forms.Form):
 
 
 class RefundForm(forms.Form):
+    # A key of this form: posted twice (a double click, a resent form), it is still one refund.
+    key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     amount = forms.CharField(
         label=gettext_lazy("Amount to return, in hryvnias"),
         max_length=20,
@@ -132,7 +135,7 @@ def payment(request: HttpRequest, payment_id) -> HttpResponse:
     found = selectors.payment_for_official(official=request.user, payment_id=payment_id)
     if found is None:
         raise Http404
-    form = RefundForm(request.POST or None, initial={"amount": ""})
+    form = RefundForm(request.POST or None, initial={"key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         try:
             refunds.refund_request(
@@ -141,6 +144,7 @@ def payment(request: HttpRequest, payment_id) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 official=request.user,
                 source_ip=client_ip(request),
+                request_key=form.cleaned_data["key"],
             )
         except PaymentRefused as error:
             form.add_error("amount", str(error))

@@ -106,7 +106,7 @@ class LiqPay(CardProvider):
         data, signature = fields.get("data", ""), fields.get("signature", "")
         if not data or not signature:
             raise Malformed("data and signature are required")
-        if not hmac.compare_digest(sign(self.private_key, data), signature):
+        if not hmac.compare_digest(sign(self.private_key, data).encode(), signature.encode()):
             raise Forged
         params = decode(data)
         if params.get("public_key") != self.public_key:

@@ -142,7 +142,12 @@ def _load(data: bytes) -> Element:
         raise StatementError(
             gettext("This file declares a document type or entities, which bank statements never do; it was not read.")
         ) from error
-    except SafeElementTree.ParseError as error:
+    except (
+        SafeElementTree.ParseError,
+        LookupError,
+        UnicodeError,
+        ValueError,
+    ) as error:  # LookupError: an unknown encoding
         raise StatementError(
             gettext("This file is not XML, so it cannot be a camt.053 or camt.054 bank statement.")
         ) from error

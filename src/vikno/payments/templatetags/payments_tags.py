@@ -4,7 +4,7 @@ from vikno.payments.constants import PaymentState
 
 register = template.Library()
 
-COLOURS = {
+COLOURS: dict[str, str] = {
     PaymentState.PAID: "govuk-tag--green",
     PaymentState.PENDING: "govuk-tag--blue",
     PaymentState.CREATED: "govuk-tag--grey",

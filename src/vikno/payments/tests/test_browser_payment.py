@@ -209,7 +209,7 @@ def _from_the_application_to_the_bank(tab: Page, watch: CspWatch, application: A
     assert tab.locator("h1").inner_text() == uk("Pay the fee")
     assert tab.locator("#fee-amount").inner_text() == amount() == "25,74 грн"
     assert tab.locator("#iban").inner_text() == ACCOUNT_IBAN
-    assert tab.locator("#payment-purpose").inner_text() == f"{PURPOSE}; заява {application.reference}"
+    assert tab.locator("#payment-purpose").inner_text() == f"заява {application.reference}; {PURPOSE}"
     _to_the_bank(tab, watch)
     assert tab.get_by_text(f"{PURPOSE} ({application.reference})", exact=True).count() == 1
     assert tab.get_by_text("25.74 UAH", exact=True).count() == 1

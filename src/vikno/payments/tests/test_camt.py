@@ -471,6 +471,10 @@ def refusal(data: bytes) -> str:
             b"<Document><unclosed></Document>",
             "This file is not XML, so it cannot be a camt.053 or camt.054 bank statement.",
         ),
+        (
+            b'<?xml version="1.0" encoding="x-no-such-encoding"?><Document/>',
+            "This file is not XML, so it cannot be a camt.053 or camt.054 bank statement.",
+        ),
         (BILLION_LAUGHS, DECLARES_ENTITIES),
         (EXTERNAL_ENTITY, DECLARES_ENTITIES),
         (b'<!DOCTYPE html><html lang="uk"></html>', DECLARES_ENTITIES),

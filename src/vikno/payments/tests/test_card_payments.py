@@ -209,3 +209,33 @@ def test_a_callback_amount_with_a_fraction_of_a_kopiyka_is_refused(awaiting, cli
 def test_the_callback_takes_only_post(client):
     assert client.get(CALLBACK).status_code == 403
     assert reverse("payment-callbacks:liqpay") == CALLBACK
+
+
+def test_a_success_after_a_failure_is_money_taken_and_pays_the_fee(awaiting, client):
+    payment, _checkout = start(awaiting)
+    client.post(CALLBACK, acquirer_says(payment, "failure", err_code="limit"))
+    client.post(CALLBACK, acquirer_says(payment, "success"))  # the payer tried again on the same page
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PAID and Fee.objects.get().paid_amount == FEE_AMOUNT
+    assert list(payment.events.filter(source="callback").values_list("from_state", "to_state")) == [
+        ("pending", "failed"),
+        ("failed", "paid"),
+    ]
+
+
+def test_a_success_that_does_not_say_how_much_is_refused(awaiting, client):
+    payment, _checkout = start(awaiting)
+    response = client.post(CALLBACK, signed({"action": "pay", "status": "success", "order_id": payment.order_id}))
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PENDING
+    assert PaymentEvent.objects.get(source="callback").outcome == EventOutcome.MISMATCH
+
+
+def test_a_forged_callback_is_kept_without_what_it_says_of_the_payer(awaiting, client):
+    payment, _checkout = start(awaiting)
+    forged = acquirer_says(payment, "success") | {"signature": "ЖЖЖЖ"}  # not even ASCII
+    assert client.post(CALLBACK, forged).status_code == 403
+    kept = PaymentEvent.objects.get(outcome=EventOutcome.FORGED).payload
+    assert set(kept) == {"data_sha256", "data_length", "source_ip"}
+    assert "Олена" not in json.dumps(kept, ensure_ascii=False)

@@ -63,6 +63,11 @@ def test_the_first_rule_that_holds_gives_the_amount():
             {"rules": [{"share": "0.0085", "of": "302800", "rounding": "up"}]},
             "fee.rules[0]: 'of' is the base amount in whole kopiyky",
         ),
+        (
+            {"rules": [{"share": "1e999999", "of": 100, "rounding": "up"}]},
+            "fee.rules[0]: a rule has 'amount' (kopiyky) or 'share' (a decimal number written as a string)",
+        ),
+        ({"rules": [{"amount": 10**15}]}, "fee.rules[0]: 'amount' is a whole number of kopiyky, 0 or more"),
         ({"rules": []}, "fee.rules: at least one rule"),
         ({"currency": "XYZ", "rules": [{"amount": 1}]}, "fee.currency: one of UAH, EUR, USD"),
         ({"rules": [{"amount": 1}], "refund_on": ["later"]}, "fee.refund_on: unknown outcomes ['later']"),

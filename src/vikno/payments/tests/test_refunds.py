@@ -3,6 +3,7 @@ returned by the treasury (recorded here, never sent to the card acquirer); only 
 the organisation that was paid can return a fee."""
 
 import re
+import uuid
 
 import pytest
 from django.utils import translation
@@ -215,6 +216,8 @@ def test_an_accountant_records_a_refund_on_the_payment_page(client, transferred,
         ("abc", NOT_AN_AMOUNT),
         ("0", "Enter an amount greater than zero"),
         ("25.745", NOT_AN_AMOUNT),
+        ("1e999999", NOT_AN_AMOUNT),
+        ("9" * 18, NOT_AN_AMOUNT),
         ("25,75", AT_MOST),
     ],
 )
@@ -246,3 +249,29 @@ def test_another_organisations_payment_is_not_found(
         assert client.get(url).status_code == 404
         assert client.post(url, {"amount": "25,74", "reason": REASON}).status_code == 404
     nothing_refunded()
+
+
+def test_the_same_refund_form_posted_twice_is_one_refund(client, transferred, accountant):
+    sign_in_official(client, accountant)
+    key = str(uuid.uuid4())
+    form = {"key": key, "amount": "10,00", "reason": REASON}
+    first = client.post(f"/office/payments/{transferred.pk}/", form)
+    again = client.post(f"/office/payments/{transferred.pk}/", form)
+    assert (first.status_code, again.status_code) == (302, 302)
+    refund = Refund.objects.get()
+    assert (refund.amount, str(refund.request_key)) == (1000, key)
+    assert Notification.objects.filter(event="payment_refunded").count() == 1
+
+
+def test_one_refund_of_a_payment_is_with_the_acquirer_at_a_time(fee_account, awaiting, accountant, client):
+    card = pending_card_payment(awaiting)
+    assert client.post("/payments/liqpay/callback/", acquirer_says(card, "success")).status_code == 200
+    card.refresh_from_db()
+    first = refunds.refund_request(payment=card, amount=1000, reason=REASON, official=accountant)
+    second = refunds.refund_request(payment=card, amount=1000, reason=REASON, official=accountant)
+    assert refunds._claim(str(first.pk)) is not None  # a worker took the first one to the acquirer
+    assert refunds._claim(str(first.pk)) is None  # no second worker on the same refund
+    assert refunds._claim(str(second.pk)) is None  # nor on another refund of the same payment meanwhile
+    second.refresh_from_db()
+    assert second.state == "requested"
+    assert set(refunds.refunds_waiting()) == {second.pk}

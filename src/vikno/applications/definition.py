@@ -201,7 +201,14 @@ class Workflow:
         return self.state(state_id).outcome
 
     def withdrawal(self, state_id: str) -> Transition | None:
-        """The applicant's way to withdraw from this state (a citizen's transition to a "withdrawn" outcome)."""
+        """The applicant's way to withdraw from this state (a citizen's transition to a "withdrawn" outcome).
+        An application still waiting for its fee can be withdrawn to the workflow's withdrawn state."""
+        if state_id == AWAITING_PAYMENT:
+            withdrawn = next((s for s in self.states.values() if s.outcome == Outcome.WITHDRAWN), None)
+            if withdrawn is None:
+                return None
+            label = gettext_lazy("Withdraw")
+            return Transition("withdraw_unpaid", label, (AWAITING_PAYMENT,), withdrawn.id, by="citizen")
         return next(
             (t for t in self.available(state_id, by="citizen") if self.outcome_of(t.target) == Outcome.WITHDRAWN), None
         )

@@ -274,6 +274,13 @@ def application_withdraw(*, application: Application, actor, reason: str = "", s
     withdraw = definition_of(application.definition).workflow.withdrawal(application.state)
     if withdraw is None:
         raise ActionRefused(_("This application can no longer be withdrawn."))
+    if application.state == AWAITING_PAYMENT:
+        from vikno.payments.selectors import card_payment_in_progress  # payments build on applications
+
+        if card_payment_in_progress(application=application):
+            raise ActionRefused(
+                _("A card payment for this application is still with the bank. Withdraw it once the bank has answered.")
+            )
     previous = application.state
     application.state = withdraw.target
     application.outcome = Outcome.WITHDRAWN

@@ -55,6 +55,7 @@ class TransferMatch(models.TextChoices):
     PARTIAL = "partial", _("Less than the fee")
     OVERPAID = "overpaid", _("More than the fee")
     DUPLICATE = "duplicate", _("Fee already paid")
+    WITHDRAWN = "withdrawn", _("Application withdrawn: return the money")
     NO_APPLICATION = "no_application", _("No application with this reference")
     UNMATCHED = "unmatched", _("No reference found")
     OUTGOING = "outgoing", _("Money out")

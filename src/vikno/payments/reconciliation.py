@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vikno.applications.constants import Outcome
 from vikno.core.money import Money, decimal_text
 from vikno.payments.constants import Method, PaymentState, TransferMatch
 from vikno.payments.models import BankTransfer, Payment, Refund
@@ -105,7 +106,10 @@ def _card_rows(organisation_id, start, end) -> list[Row]:
     for payment in payments:
         fee = payment.fee
         expected = max(fee.amount - paid_before[payment.pk], 0)
-        category = TransferMatch.DUPLICATE if expected == 0 else _compare(payment.amount, expected)
+        if fee.application.outcome == Outcome.WITHDRAWN:
+            category = TransferMatch.WITHDRAWN  # paid after the applicant withdrew: the money goes back
+        else:
+            category = TransferMatch.DUPLICATE if expected == 0 else _compare(payment.amount, expected)
         rows.append(
             Row(
                 kind=Method.CARD,
@@ -240,7 +244,7 @@ def as_csv(report: Reconciliation) -> str:
                 row.kind,
                 row.category,
                 "yes" if row.needs_attention else "no",
-                row.reference,
+                _csv_safe(row.reference),
                 "" if row.expected is None else decimal_text(row.expected),
                 decimal_text(row.received),
                 decimal_text(row.difference),
@@ -248,7 +252,7 @@ def as_csv(report: Reconciliation) -> str:
                 row.received,
                 row.difference,
                 row.currency,
-                row.bank_reference,
+                _csv_safe(row.bank_reference),
                 row.payment_id,
                 _csv_safe(row.note),
             ]

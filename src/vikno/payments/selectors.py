@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from vikno.core import clock
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role
+from vikno.payments.constants import OPEN_STATES, Method
 from vikno.payments.models import Fee, Payment
 
 # Who handles an organisation's fees: bank statements, reconciliation, refunds.
@@ -48,6 +50,16 @@ def payments_for_official(*, official) -> QuerySet[Payment]:
 
 def payment_for_official(*, official, payment_id) -> Payment | None:
     return payments_for_official(official=official).filter(pk=payment_id).first()
+
+
+def card_payment_in_progress(*, application) -> bool:
+    """A card checkout of the application's fee that the bank may still confirm."""
+    return Payment.objects.filter(
+        fee__application=application,
+        method=Method.CARD,
+        state__in=OPEN_STATES,
+        expires_at__gt=clock.now(),
+    ).exists()
 
 
 def fee_for_application(*, application) -> Fee | None:

@@ -14,6 +14,7 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from vikno.applications.constants import Outcome
 from vikno.applications.models import Application
 from vikno.audit.services import record
 from vikno.core import reference
@@ -118,7 +119,8 @@ def _match(transfer: BankTransfer, account: FeeAccount, found: list[str]) -> Non
         transfer.match = TransferMatch.UNMATCHED
     else:
         fee = (
-            Fee.objects.select_for_update()
+            Fee.objects.select_for_update(of=("self",))
+            .select_related("application")
             .filter(
                 application__in=Application.objects.filter(reference__in=found),
                 organisation=account.organisation,
@@ -138,6 +140,8 @@ def _match(transfer: BankTransfer, account: FeeAccount, found: list[str]) -> Non
 def _kind(amount: int, fee: Fee) -> str:
     if fee.is_paid:
         return TransferMatch.DUPLICATE
+    if fee.application.outcome == Outcome.WITHDRAWN:
+        return TransferMatch.WITHDRAWN
     if amount < fee.remaining:
         return TransferMatch.PARTIAL
     return TransferMatch.OVERPAID if amount > fee.remaining else TransferMatch.MATCHED

@@ -1,8 +1,11 @@
 """The payer's pages and what officials see of a fee on the case: only one's own payments, the way back from the
 acquirer tells what happened, and the case says when the law returns the fee."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from vikno.applications.constants import SUBMITTED
 from vikno.applications.models import Application
@@ -92,3 +95,35 @@ def test_the_case_shows_the_fee_and_when_the_law_returns_it(awaiting, supervisor
     Application.objects.filter(pk=awaiting.pk).update(state=SUBMITTED, outcome="")
     page = official.get(f"/office/cases/{awaiting.pk}/?purpose=supervision").content.decode()
     assert 'id="fee-to-return"' not in page
+
+
+def test_an_unpaid_application_can_be_withdrawn_once_no_card_payment_is_with_the_bank(payer, awaiting, at):
+    payment, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    page = payer.get(f"/cabinet/applications/{awaiting.pk}/").content.decode()
+    assert f'href="/cabinet/applications/{awaiting.pk}/withdraw/"' in page
+    refused = payer.post(f"/cabinet/applications/{awaiting.pk}/withdraw/", {"reason": "Передумала"})
+    assert refused.status_code == 400
+    assert "Платіж карткою за цією заявою ще в банку." in refused.content.decode()
+    at(payment.expires_at + dt.timedelta(minutes=1))
+    assert payer.post(f"/cabinet/applications/{awaiting.pk}/withdraw/", {"reason": "Передумала"}).status_code == 302
+    awaiting.refresh_from_db()
+    assert (awaiting.state, awaiting.outcome) == ("withdrawn", "withdrawn")
+
+
+def test_money_that_arrives_for_a_withdrawn_application_is_flagged_to_be_returned(awaiting, client, at):
+    from vikno.applications import services as application_services
+    from vikno.payments.reconciliation import reconciliation
+
+    payment, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    at(payment.expires_at + dt.timedelta(minutes=1))
+    application_services.application_withdraw(application=awaiting, actor=awaiting.applicant, reason="Передумала")
+    assert client.post(CALLBACK, acquirer_says(payment, "success")).status_code == 200  # the bank, late
+    awaiting.refresh_from_db()
+    assert awaiting.state == "withdrawn"  # it does not come back to life
+    day = timezone.localtime(payment.expires_at + dt.timedelta(minutes=1)).date()
+    rows = reconciliation(organisation_id=awaiting.organisation_id, day=day).rows
+    assert [(r.category, r.needs_attention) for r in rows] == [("withdrawn", True)]

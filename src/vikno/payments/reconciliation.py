@@ -106,6 +106,7 @@ def _card_rows(organisation_id, start, end) -> list[Row]:
     for payment in payments:
         fee = payment.fee
         expected = max(fee.amount - paid_before[payment.pk], 0)
+        category: str
         if fee.application.outcome == Outcome.WITHDRAWN:
             category = TransferMatch.WITHDRAWN  # paid after the applicant withdrew: the money goes back
         else:

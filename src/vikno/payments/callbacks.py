@@ -5,7 +5,6 @@ one changes nothing (`report_apply`)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from vikno.core.access import integrator
-from vikno.core.clock import now
 from vikno.core.http import client_ip
 from vikno.payments import services
 from vikno.payments.constants import EventOutcome, EventSource
-from vikno.payments.models import PaymentEvent
 from vikno.payments.providers import card_provider
 from vikno.payments.providers.base import Forged, Malformed
 
@@ -46,18 +43,7 @@ def liqpay_callback(request: HttpRequest) -> HttpResponse:
     try:
         report = provider.read_callback(request.POST)
     except Forged:
-        PaymentEvent.objects.create(
-            received_at=now(),
-            source=EventSource.CALLBACK,
-            provider=provider.name,
-            outcome=EventOutcome.FORGED,
-            # Enough to investigate, nothing of the payer: unverified data may carry names and phone numbers.
-            payload={
-                "data_sha256": hashlib.sha256(request.POST["data"].encode()).hexdigest(),
-                "data_length": len(request.POST["data"]),
-                "source_ip": client_ip(request),
-            },
-        )
+        services.forged_callback_record(provider=provider.name, data=request.POST["data"], source_ip=client_ip(request))
         logger.warning("forged payment callback refused", extra={"source_ip": client_ip(request)})
         return _refused()
     except Malformed as error:

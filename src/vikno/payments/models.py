@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vikno.core.models import BaseModel
 from vikno.core.money import Money
 from vikno.payments.constants import EventOutcome, EventSource, Method, PaymentState, RefundState, TransferMatch
+from vikno.payments.statements.camt import iban_is_valid, normalise_iban
 
 
 class FeeAccount(BaseModel):
@@ -32,8 +33,6 @@ class FeeAccount(BaseModel):
         return f"{self.organisation}: {self.iban}"
 
     def clean(self) -> None:
-        from vikno.payments.statements.camt import iban_is_valid, normalise_iban
-
         self.iban = normalise_iban(self.iban)
         errors = {}
         if not iban_is_valid(self.iban):

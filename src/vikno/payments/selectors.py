@@ -8,7 +8,7 @@ from vikno.core import clock
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role
 from vikno.payments.constants import OPEN_STATES, Method
-from vikno.payments.models import Fee, Payment
+from vikno.payments.models import BankStatement, Fee, FeeAccount, Payment
 
 # Who handles an organisation's fees: bank statements, reconciliation, refunds.
 PAYMENT_ROLES = (Role.SUPERVISOR, Role.ACCOUNTANT)
@@ -65,3 +65,17 @@ def card_payment_in_progress(*, application) -> bool:
 def fee_for_application(*, application) -> Fee | None:
     """The fee of an application the caller may already see (the case page checks the official first)."""
     return Fee.objects.filter(application=application).prefetch_related("payments__refunds").first()
+
+
+def fee_account_for(*, fee: Fee) -> FeeAccount | None:
+    """Where the fee can be paid by bank transfer (None: the organisation takes no transfers)."""
+    return FeeAccount.objects.filter(organisation_id=fee.organisation_id).first()
+
+
+def statements_for_official(*, official, limit: int = 10) -> list[BankStatement]:
+    """The latest statements imported for the organisations whose fees the official handles."""
+    return list(
+        BankStatement.objects.filter(organisation_id__in=payment_organisation_ids(official=official))
+        .select_related("organisation")
+        .order_by("-created_at")[:limit]
+    )

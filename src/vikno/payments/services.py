@@ -8,6 +8,7 @@ a worker killed halfway change nothing the second time. Each report is appended 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -38,7 +39,16 @@ def fee_open(*, application, amount: int, currency: str, purpose: str) -> Fee:
     return fee
 
 
-def _event(payment: Payment | None, *, source: str, outcome: str, provider: str, report: Report | None = None, **kw):
+def _event(
+    payment: Payment | None,
+    *,
+    source: str,
+    outcome: str,
+    provider: str,
+    report: Report | None = None,
+    payload: dict | None = None,
+    **kw,
+):
     return PaymentEvent.objects.create(
         payment=payment,
         received_at=clock.now(),
@@ -47,7 +57,7 @@ def _event(payment: Payment | None, *, source: str, outcome: str, provider: str,
         order_id=(report.order_id if report else payment.order_id if payment else "")[:300],
         provider_status=(report.provider_status if report else "")[:40],
         outcome=outcome,
-        payload=report.payload if report else {},
+        payload=report.payload if report else payload or {},
         **kw,
     )
 
@@ -200,3 +210,19 @@ def check_postpone(*, payment: Payment) -> None:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     _reschedule(payment)
     payment.save(update_fields=["checks", "next_check_at", "updated_at"])
+
+
+def forged_callback_record(*, provider: str, data: str, source_ip: str | None) -> PaymentEvent:
+    """Keep a refused callback for investigation, with nothing of the payer: unverified data may carry names and
+    phone numbers, so only its digest and length are kept."""
+    return _event(
+        None,
+        source=EventSource.CALLBACK,
+        outcome=EventOutcome.FORGED,
+        provider=provider,
+        payload={
+            "data_sha256": hashlib.sha256(data.encode()).hexdigest(),
+            "data_length": len(data),
+            "source_ip": source_ip,
+        },
+    )

@@ -15,7 +15,7 @@ from vikno.core.access import citizen
 from vikno.documents.selectors import document_open
 from vikno.payments import polling, selectors, services
 from vikno.payments.exceptions import PaymentRefused
-from vikno.payments.models import Fee, FeeAccount
+from vikno.payments.models import Fee
 
 
 def _fee(request: HttpRequest, application_id) -> Fee:
@@ -23,10 +23,6 @@ def _fee(request: HttpRequest, application_id) -> Fee:
     if fee is None:
         raise Http404
     return fee
-
-
-def _account(fee: Fee) -> FeeAccount | None:
-    return FeeAccount.objects.filter(organisation_id=fee.organisation_id).first()
 
 
 @citizen
@@ -40,9 +36,8 @@ def pay(request: HttpRequest, application_id) -> HttpResponse:
     context = {
         "fee": fee,
         "application": fee.application,
-        "account": _account(fee),
-        "remaining": fee.remaining,
-        "open_card_payment": fee.payments.filter(state__in=("created", "pending"), method="card").exists(),
+        "account": selectors.fee_account_for(fee=fee),
+        "open_card_payment": selectors.card_payment_in_progress(application=fee.application),
     }
     return render(request, "payments/pay.html", context)
 

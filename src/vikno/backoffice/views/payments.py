@@ -25,7 +25,6 @@ from vikno.core.money import Money, minor_units_of
 from vikno.payments import reconciliation as reconciling
 from vikno.payments import refunds, selectors, transfers
 from vikno.payments.exceptions import PaymentRefused
-from vikno.payments.models import BankStatement
 
 PER_PAGE = 50
 STATEMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -83,25 +82,26 @@ def _organisations(request: HttpRequest):
     return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
+def _payments_page(request: HttpRequest, form: StatementForm, status: int = 200) -> HttpResponse:
+    page = Paginator(selectors.payments_for_official(official=request.user), PER_PAGE).get_page(request.GET.get("page"))
+    statements = selectors.statements_for_official(official=request.user)
+    context = {"page": page, "statements": statements, "form": form}
+    return render(request, "backoffice/payments/payments.html", context, status=status)
+
+
 @official
 @never_cache
 @require_GET
 def payments(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations(request)
-    page = Paginator(selectors.payments_for_official(official=request.user), PER_PAGE).get_page(request.GET.get("page"))
-    statements = BankStatement.objects.filter(organisation__in=organisations).select_related("organisation")[:10]
-    return render(
-        request,
-        "backoffice/payments/payments.html",
-        {"page": page, "statements": statements, "form": StatementForm(), "organisations": organisations},
-    )
+    _organisations(request)
+    return _payments_page(request, StatementForm())
 
 
 @official
 @never_cache
 @require_POST
 def statement_upload(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations(request)
+    _organisations(request)
     form = StatementForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -122,10 +122,7 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
                         % {"id": statement.statement_id, "new": statement.new_entries, "all": statement.entries},
                     )
                 return redirect("backoffice:payments")
-    page = Paginator(selectors.payments_for_official(official=request.user), PER_PAGE).get_page(1)
-    statements = BankStatement.objects.filter(organisation__in=organisations)[:10]
-    context = {"page": page, "statements": statements, "form": form, "organisations": organisations}
-    return render(request, "backoffice/payments/payments.html", context, status=400)
+    return _payments_page(request, form, status=400)
 
 
 @official

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vikno.applications.constants import Outcome
+from vikno.audit.services import record
 from vikno.core.money import Money, decimal_text
 from vikno.payments.constants import Method, PaymentState, TransferMatch
 from vikno.payments.models import BankTransfer, Payment, Refund
@@ -264,3 +265,16 @@ def as_csv(report: Reconciliation) -> str:
 def _csv_safe(text: str) -> str:
     """Text a payer wrote must not run as a formula when the CSV is opened in a spreadsheet."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reconciliation_export(*, report: Reconciliation, official, source_ip=None) -> str:
+    """The report as CSV for an official; the export (payers' remittance texts among it) is audited."""
+    record(
+        actor=official,
+        action="payments.reconciliation_exported",
+        target_type="catalog.organisation",
+        target_id=str(report.organisation_id),
+        source_ip=source_ip,
+        details={"day": report.day.isoformat(), "rows": len(report.rows)},
+    )
+    return as_csv(report)

@@ -171,7 +171,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     organisation, day = form.cleaned_data["organisation"], form.cleaned_data["day"]
     report = reconciling.reconciliation(organisation_id=organisation.pk, day=day)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(reconciling.as_csv(report), content_type="text/csv; charset=utf-8")
+        exported = reconciling.reconciliation_export(report=report, official=request.user, source_ip=client_ip(request))
+        response = HttpResponse(exported, content_type="text/csv; charset=utf-8")
         name = f"reconciliation-{organisation.code or organisation.slug}-{day:%Y-%m-%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

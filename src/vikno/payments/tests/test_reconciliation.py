@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from vikno.applications.tests.factories import published
+from vikno.audit.models import AuditRecord
 from vikno.catalog.tests.factories import PublicServiceFactory
 from vikno.core.money import Money
 from vikno.identity.tests.helpers import sign_in_citizen, sign_in_official
@@ -272,6 +273,12 @@ def test_the_page_gives_the_csv_as_an_attachment(client, day, authority, account
         expected = reconciling.as_csv(reconciling.reconciliation(organisation_id=authority.pk, day=DAY))
     assert response.content.decode("utf-8") == expected
     assert len(csv_rows(expected)) == 9
+    exported = AuditRecord.objects.get(action="payments.reconciliation_exported")
+    assert (exported.actor, exported.object_id, exported.details) == (
+        accountant,
+        str(authority.pk),
+        {"day": "2026-03-02", "rows": 8},
+    )
 
 
 def test_a_day_that_is_not_a_date_is_an_error(client, day, authority, accountant):

@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     ORGANISATION_ADMIN = "organisation_admin", _("Organisation admin")
     AUDITOR = "auditor", _("Auditor")
     ACCOUNTANT = "accountant", _("Accountant")  # fee accounts: bank statements, reconciliation, refunds
+    # Handles data-subject requests (export, correction, erasure) for the whole platform.
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
 
 
 class Assurance(models.IntegerChoices):

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("vikno.messaging.appeals.urls")),
     path("", include("vikno.messaging.feedback.urls")),
     path("", include("vikno.payments.urls")),
+    path("", include("vikno.audit.urls")),
+    path("", include("vikno.privacy.urls")),
     prefix_default_language=False,
 )
 

@@ -41,3 +41,11 @@ def users_with_role_for(*, organisation: Organisation, role: Role) -> QuerySet[U
         .distinct()
         .order_by("email")
     )
+
+
+def person_by_rnokpp(number: str) -> User | None:
+    """The account holding a taxpayer number (an exact match; the number itself is never searched as text)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return User.objects.filter(rnokpp=number).first()

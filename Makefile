@@ -43,6 +43,7 @@ setup: $(VENV)/.installed src/vikno/web/static/vikno/vikno.css messages ## Creat
 	@mkdir -p var
 
 demo: setup run-deps ## Migrate the embedded database and load the demo catalogue and online services (idempotent)
+	$(MANAGE) demo_keys
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) demo_pki

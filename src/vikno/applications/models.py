@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vikno.applications.constants import DRAFT, DefinitionStatus, EventKind, Outcome
 from vikno.core.models import BaseModel
+from vikno.privacy.fields import EncryptedJSONField, EncryptedTextField
 
 
 class ServiceDefinition(BaseModel):
@@ -74,7 +75,7 @@ class Application(BaseModel):
         "catalog.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
     )
     state = models.CharField(_("status"), max_length=40, default=DRAFT)
-    answers = models.JSONField(default=dict, blank=True)
+    answers = EncryptedJSONField(default=dict, blank=True)  # encrypted at rest
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     due_date = models.DateField(_("decision due by"), null=True, blank=True)
     clock_stopped_on = models.DateField(null=True, blank=True)
@@ -165,7 +166,7 @@ class InformationRequest(BaseModel):
     text = models.TextField(_("what is needed"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("answer by"))
-    answer = models.TextField(_("answer"), blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

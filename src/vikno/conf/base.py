@@ -435,6 +435,25 @@ CATALOG_URI_BASE = env_str("VIKNO_CATALOG_URI_BASE", SITE_URL + "/id/")
 # --- Issued documents -----------------------------------------------------------------------------------
 # Signed PDFs are kept in a private store, never under the static or media web root.
 VIKNO_PRIVATE_STORAGE_DIR = Path(env_str("VIKNO_PRIVATE_STORAGE_DIR") or VAR_DIR / "private")
+# --- Personal data at rest (privacy/crypto.py, ADR 0012) ---
+# Private files are encrypted by this storage class (AES-256-GCM under the current data key).
+VIKNO_PRIVATE_STORAGE_BACKEND = "vikno.privacy.storage.EncryptedFileSystemStorage"
+# Named 256-bit data keys, one `id:base64` per line (or comma-separated in the variable); the first encrypts
+# everything new, the others only decrypt until `manage.py rotate_data_keys` has moved every value to the first.
+# The blind-index key (base64, 32 bytes) keys the indexes that find a person by taxpayer number or phone.
+# Keys come from files or the environment, never from the database; `manage.py demo_keys` writes demo ones.
+VIKNO_DATA_KEYS_FILE = Path(env_str("VIKNO_DATA_KEYS_FILE") or VAR_DIR / "keys" / "data-keys")
+VIKNO_BLIND_INDEX_KEY_FILE = Path(env_str("VIKNO_BLIND_INDEX_KEY_FILE") or VAR_DIR / "keys" / "blind-index-key")
+
+
+def _secret(variable: str, path: Path) -> str:
+    """A secret from its environment variable, else from its file ("" when neither is there)."""
+    return env_str(variable) or (path.read_text().strip() if path.is_file() else "")
+
+
+VIKNO_DATA_KEYS = _secret("VIKNO_DATA_KEYS", VIKNO_DATA_KEYS_FILE)
+VIKNO_BLIND_INDEX_KEY = _secret("VIKNO_BLIND_INDEX_KEY", VIKNO_BLIND_INDEX_KEY_FILE)
+
 # Signing keys and certificates live in files, never in the database (docs/architecture.md, "Issued documents"):
 # ca.pem (trust roots), organisations/<EDRPOU code or slug>/{certificate,key}.pem, organisations/default/.
 VIKNO_SIGNING_DIR = Path(env_str("VIKNO_SIGNING_DIR") or VAR_DIR / "pki")

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from vikno.conf.base import *  # noqa: F403
 from vikno.conf.base import EMBEDDED_SECRET_KEY, LOG_FORMAT, STATIC_ROOT, VAR_DIR, logging_config
+from vikno.privacy.crypto import data_key_problems
 
 LOGGING = logging_config(LOG_FORMAT or "json")  # one JSON object per line, for log collectors
 STATIC_ROOT = STATIC_ROOT or str(VAR_DIR / "static")
@@ -40,6 +41,7 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("VIKNO_LIQPAY_PRIVATE_KEY must be the acquirer's key, not the sandbox's.")
     if settings["SMS_GATEWAY"] == "kannel" and len(settings["SMS_CALLBACK_TOKEN"]) < 32:
         problems.append("VIKNO_SMS_CALLBACK_TOKEN must be a random value of at least 32 characters with Kannel.")
+    problems += data_key_problems(settings["VIKNO_DATA_KEYS"], settings["VIKNO_BLIND_INDEX_KEY"])
     # `manage.py demo_pki` leaves a DEMO file (vikno.documents.pki.DEMO_MARKER) next to the keys it makes.
     if (Path(settings["VIKNO_SIGNING_DIR"]) / "DEMO").exists():
         problems.append(

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from vikno.documents import codes
 from vikno.documents.models import IssuedDocument
-from vikno.documents.storage import private_storage
+from vikno.core.storage import private_storage
 
 
 def document_get_by_code(*, code: str) -> IssuedDocument | None:

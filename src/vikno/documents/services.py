@@ -19,7 +19,7 @@ from vikno.core import clock
 from vikno.documents import codes, pki, rendering, signing
 from vikno.documents.exceptions import AlreadyRevoked, ReasonRequired
 from vikno.documents.models import IssuedDocument
-from vikno.documents.storage import private_storage
+from vikno.core.storage import private_storage
 from vikno.documents.verification import Verification, verify_pdf
 from vikno.identity.models import User
 

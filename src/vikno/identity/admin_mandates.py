@@ -5,6 +5,7 @@ sees the mandates registered in the organisations their roles cover (`mandates.m
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import path
 from django.utils.translation import gettext
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from vikno.core.http import client_ip
 from vikno.identity import mandates
 from vikno.identity.admin_common import reason_page, registers_mandates, saved_as
-from vikno.identity.models import Mandate
+from vikno.identity.models import Mandate, User
+from vikno.privacy.fields import blind_index_for
 
 
 class MandateRegistrationForm(forms.ModelForm):
@@ -73,7 +75,10 @@ class MandateAdmin(admin.ModelAdmin):
     list_display = ["party_name", "party_kind", "representative_name", "valid_from", "valid_until", "revoked_at"]
     list_filter = ["party_kind", MandateStateFilter]
     list_select_related = ["representative"]
-    search_fields = ["party_name", "party_code", "representative__rnokpp"]
+    # Names by their text; a party's code or the representative's RNOKPP only as an exact number (they are
+    # encrypted, so found through their blind indexes).
+    search_fields = ["party_name"]
+    search_help_text = _("A party's name, or the exact code of the party or the representative's RNOKPP.")
     ordering = ["party_name"]
     add_form = MandateRegistrationForm
     view_fields: list[str] = [
@@ -95,6 +100,16 @@ class MandateAdmin(admin.ModelAdmin):
     @admin.display(description=_("representative"))
     def representative_name(self, obj: Mandate) -> str:
         return obj.representative.full_name
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip()
+        if number.isdigit():
+            results |= queryset.filter(
+                Q(party_code_index=blind_index_for(Mandate, "party_code", number))
+                | Q(representative__rnokpp_index=blind_index_for(User, "rnokpp", number))
+            )
+        return results, may_have_duplicates
 
     def get_queryset(self, request):
         return mandates.mandates_for_official(user=request.user).select_related(

@@ -20,6 +20,7 @@ from vikno.core import clock, edrpou, rnokpp
 from vikno.identity.constants import Role
 from vikno.identity.models import Mandate, PartyKind, User
 from vikno.identity.selectors import organisation_ids_for_role
+from vikno.privacy.fields import blind_index_for
 
 MANDATE_ROLES = (Role.ORGANISATION_ADMIN, Role.CASE_OFFICER)
 ADULTHOOD = 18  # years: a parent's mandate for a child ends the day before the child's 18th birthday
@@ -71,7 +72,9 @@ def representative_by_rnokpp(number: str) -> User | None:
     """The citizen's account with this taxpayer number, if they have one."""
     if not rnokpp.is_valid(number):
         return None
-    return User.objects.filter(rnokpp=number, is_staff=False, is_active=True).first()
+    return User.objects.filter(
+        rnokpp_index=blind_index_for(User, "rnokpp", number), is_staff=False, is_active=True
+    ).first()
 
 
 # --- Validation ----------------------------------------------------------------------------------------------
@@ -181,7 +184,9 @@ def _check_child(party_code, birth_date, representative, valid_from, valid_until
 
 def _overlapping(representative: User, party_code: str, valid_from: dt.date, valid_until: dt.date | None):
     overlapping = Mandate.objects.filter(
-        representative=representative, party_code=party_code, revoked_at__isnull=True
+        representative=representative,
+        party_code_index=blind_index_for(Mandate, "party_code", party_code),
+        revoked_at__isnull=True,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
     if valid_until is not None:
         overlapping = overlapping.filter(valid_from__lte=valid_until)

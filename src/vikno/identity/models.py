@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vikno.identity.constants import Role
+from vikno.privacy.fields import BlindIndexedModel, BlindIndexField, EncryptedDateField, EncryptedTextField
 
 
-class User(AbstractUser):
+class User(BlindIndexedModel, AbstractUser):
     """Anyone who signs in. Officials hold role assignments; the platform administrator is a superuser.
 
     A citizen's name, date of birth and RNOKPP come from a national eID when they signed in with one; then
@@ -17,9 +18,12 @@ class User(AbstractUser):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    rnokpp = models.CharField(_("taxpayer number (RNOKPP)"), max_length=10, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Encrypted at rest; the taxpayer number and the phone are found through their blind indexes only.
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    rnokpp = EncryptedTextField(_("taxpayer number (RNOKPP)"), max_length=10, blank=True)
+    rnokpp_index = BlindIndexField(source="rnokpp")
+    phone = EncryptedTextField(_("phone"), max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone", db_index=True)
     identity_source = models.CharField(_("identity confirmed by"), max_length=100, blank=True)
     identity_verified_at = models.DateTimeField(_("identity confirmed on"), null=True, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail confirmed on"), null=True, blank=True)
@@ -41,7 +45,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(fields=["rnokpp"], condition=~models.Q(rnokpp=""), name="one_account_per_rnokpp")
+            models.UniqueConstraint(
+                fields=["rnokpp_index"], condition=~models.Q(rnokpp_index=""), name="one_account_per_rnokpp"
+            )
         ]
 
     @property
@@ -166,7 +172,7 @@ class PartyKind(models.TextChoices):
     CHILD = "child", _("Child")
 
 
-class Mandate(models.Model):
+class Mandate(BlindIndexedModel):
     """The right of a person to act for someone else: a business they represent, or their minor child.
 
     Registered by an official from a document (registries come later). Whatever the representative does while
@@ -179,13 +185,15 @@ class Mandate(models.Model):
     )
     party_kind = models.CharField(_("acts for"), max_length=20, choices=PartyKind.choices)
     party_name = models.CharField(_("name of the party"), max_length=300)
-    party_code = models.CharField(
+    # A child's taxpayer number, date of birth and birth certificate are encrypted at rest.
+    party_code = EncryptedTextField(
         _("code of the party"),
         max_length=10,
         help_text=_("EDRPOU code (8 digits) of a business, or RNOKPP (10 digits) of a child."),
     )
-    party_birth_date = models.DateField(_("child's date of birth"), null=True, blank=True)
-    basis = models.CharField(
+    party_code_index = BlindIndexField(source="party_code", db_index=True)
+    party_birth_date = EncryptedDateField(_("child's date of birth"), null=True, blank=True)
+    basis = EncryptedTextField(
         _("document it rests on"), max_length=300, help_text=_("For example: birth certificate series and number.")
     )
     valid_from = models.DateField(_("valid from"))

@@ -6,6 +6,7 @@ from vikno.catalog.models import Organisation
 from vikno.catalog.selectors import organisation_descendant_ids
 from vikno.identity.constants import Role
 from vikno.identity.models import User
+from vikno.privacy.fields import blind_index_for
 
 
 def organisation_ids_for_role(*, user: User, roles: tuple[Role, ...]) -> set:
@@ -48,4 +49,4 @@ def person_by_rnokpp(number: str) -> User | None:
     number = (number or "").strip()
     if not number:
         return None
-    return User.objects.filter(rnokpp=number).first()
+    return User.objects.filter(rnokpp_index=blind_index_for(User, "rnokpp", number)).first()

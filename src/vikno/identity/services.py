@@ -15,6 +15,7 @@ from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import EidError, VerifiedIdentity
 from vikno.identity.models import EidIdentity, SignedInSession, User
 from vikno.messaging.sms.optout import sms_opt_in
+from vikno.privacy.fields import blind_index_for
 
 SIGN_IN_TARGET = "identity.sign_in"
 
@@ -56,7 +57,11 @@ def citizen_sign_in_with_eid(*, identity: VerifiedIdentity, provider_name: str, 
     )
     user = link.user if link else None
     if user is None and values["rnokpp"]:
-        user = User.objects.select_for_update().filter(rnokpp=values["rnokpp"]).first()
+        user = (
+            User.objects.select_for_update()
+            .filter(rnokpp_index=blind_index_for(User, "rnokpp", values["rnokpp"]))
+            .first()
+        )
     if user is not None and user.is_staff:
         raise EidError("claims", "an official's account; officials sign in on their own page")
     created = user is None
@@ -212,7 +217,11 @@ def notification_preferences_set(
 @transaction.atomic
 def sms_stopped(*, phone_number: str) -> int:
     """Someone sent STOP from this number: the accounts with it no longer choose SMS."""
-    users = list(User.objects.filter(notify_by_sms=True, phone=phone_number).values_list("pk", flat=True))
+    users = list(
+        User.objects.filter(notify_by_sms=True, phone_index=blind_index_for(User, "phone", phone_number)).values_list(
+            "pk", flat=True
+        )
+    )
     for user_id in users:
         record(actor=None, action="identity.sms_stopped", target_type="identity.user", target_id=str(user_id))
     return User.objects.filter(pk__in=users).update(notify_by_sms=False)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vikno.core.models import BaseModel
 from vikno.messaging.constants import Channel, DeliveryState
+from vikno.privacy.fields import BlindIndexField, EncryptedTextField
 
 
 class Notification(BaseModel):
@@ -53,10 +54,12 @@ class Delivery(BaseModel):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     key = models.CharField(max_length=220, unique=True)
-    to = models.CharField(_("to"), max_length=254)
+    # The address and the texts are encrypted at rest (a phone, an e-mail, a confirmation code, a decision).
+    to = EncryptedTextField(_("to"), max_length=254)
+    to_index = BlindIndexField(source="to", db_index=True)  # counts codes sent to one number
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    text = models.TextField(_("text"))
-    html = models.TextField(blank=True)
+    text = EncryptedTextField(_("text"))
+    html = EncryptedTextField(blank=True)
     # SMS only: how the text travels (GSM-7 or UCS-2) and in how many parts.
     encoding = models.CharField(max_length=10, blank=True)
     segments = models.PositiveSmallIntegerField(default=0)
@@ -91,7 +94,8 @@ class Delivery(BaseModel):
 class SmsOptOut(models.Model):
     """A phone number that sent STOP: no notification goes to it by SMS until its owner turns SMS on again."""
 
-    phone = models.CharField(max_length=20, primary_key=True)
+    # Only the number's blind index is kept (vikno.messaging.sms.optout): the opt-out is found, never read back.
+    phone_index = models.CharField(max_length=64, primary_key=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,15 +103,15 @@ class SmsOptOut(models.Model):
         verbose_name_plural = _("SMS opt-outs")
 
     def __str__(self) -> str:
-        return self.phone
+        return self.phone_index[:12]
 
 
 class IncomingSms(BaseModel):
     """An SMS received through the gateway, once (the gateway's message id is unique)."""
 
     gateway_id = models.CharField(max_length=100, unique=True)
-    phone = models.CharField(max_length=20)
-    text = models.CharField(max_length=1000)
+    phone = EncryptedTextField(max_length=20)  # encrypted at rest, with the text
+    text = EncryptedTextField(max_length=1000)
     command = models.CharField(max_length=20, blank=True)
     reply = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -142,7 +146,7 @@ class ApplicationMessage(BaseModel):
     organisation = models.ForeignKey(
         "catalog.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("message"), blank=True)
+    text = EncryptedTextField(_("message"), blank=True)  # encrypted at rest
     # The key of the form that sent it: the same form sent twice (a double click, a retried request) is one message.
     request_key = models.UUIDField(null=True, blank=True)
     read_by_citizen_at = models.DateTimeField(_("read by the applicant on"), null=True, blank=True)

@@ -20,8 +20,9 @@ from vikno.audit.services import record
 from vikno.core import clock, phone
 from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.events import EVENTS
-from vikno.messaging.models import Delivery, Notification, SmsOptOut
+from vikno.messaging.models import Delivery, Notification
 from vikno.messaging.sms import segments
+from vikno.messaging.sms.optout import sms_opted_out
 from vikno.messaging.tasks import deliver
 
 
@@ -90,7 +91,7 @@ def _deliveries(notification: Notification, sms_text: str) -> list[Delivery]:
             )
         )
     number = phone.normalise(recipient.phone)
-    if recipient.notify_by_sms and number and not SmsOptOut.objects.filter(phone=number).exists():
+    if recipient.notify_by_sms and number and not sms_opted_out(phone_number=number):
         made.append(_delivery(notification, Channel.SMS, number, text=sms_text))
     return made
 

@@ -20,8 +20,9 @@ from django.db.models import Q
 
 from vikno.core import clock
 from vikno.messaging.constants import SENDABLE, Channel, DeliveryState
-from vikno.messaging.models import Delivery, SmsOptOut
+from vikno.messaging.models import Delivery
 from vikno.messaging.sms.base import SmsRejected, gateway
+from vikno.messaging.sms.optout import sms_opted_out
 
 
 def claim_seconds() -> int:
@@ -45,7 +46,7 @@ def delivery_send(*, delivery_id: str) -> str:
     if delivery is None:
         return "skipped"
     if delivery.channel == Channel.SMS and delivery.is_notification:
-        if SmsOptOut.objects.filter(phone=delivery.to).exists():
+        if sms_opted_out(phone_number=delivery.to):
             return _finish(delivery, DeliveryState.SUPPRESSED)
         if (resume := quiet_hours_end(clock.local_now())) is not None:
             _mine(delivery).update(state=DeliveryState.QUEUED, next_attempt_at=resume, claimed_until=None)

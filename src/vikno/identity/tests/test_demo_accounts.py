@@ -13,6 +13,7 @@ from vikno.identity.constants import Assurance, Role
 from vikno.identity.eid.client import VerifiedIdentity
 from vikno.identity.management.commands.demo_accounts import DEMO_CITIZEN, DEMO_MANDATES
 from vikno.identity.models import Mandate, PartyKind, User
+from vikno.identity.selectors import person_by_rnokpp
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_demo_accounts_add_an_organisation_admin_and_olena_with_two_mandates(dem
     assert list(admin.role_assignments.values_list("organisation__slug", "role", "includes_subordinates")) == [
         ("state-migration-service", Role.ORGANISATION_ADMIN, True)
     ]
-    olena = User.objects.get(rnokpp="3221512000")
+    olena = person_by_rnokpp("3221512000")
     assert not olena.is_staff and not olena.has_usable_password()
     assert (olena.last_name, olena.first_name, olena.birth_date) == ("Шевченко", "Олена", dt.date(1988, 3, 14))
     held = list(mandates.mandates_active_for(user=olena, on=clock.today()))
@@ -60,7 +61,7 @@ def test_demo_accounts_add_an_organisation_admin_and_olena_with_two_mandates(dem
 
 def test_signing_in_as_olena_with_the_demo_eid_links_to_the_demo_account(demo_organisations):
     call_command("demo_accounts", stdout=StringIO())
-    prepared = User.objects.get(rnokpp="3221512000")
+    prepared = person_by_rnokpp("3221512000")
     identity = VerifiedIdentity(
         provider="demo",
         issuer="http://127.0.0.1:8001",

@@ -94,7 +94,7 @@ def test_three_codes_an_hour_at_most_to_an_account_and_to_a_number(client, perso
     sign_in_citizen(third_user, citizen())
     for _code in range(2):
         third_user.post(reverse("identity:phone"), {"phone": "+380671234567"})
-    assert Delivery.objects.filter(to="+380671234567").count() == 3
+    assert [d.to for d in Delivery.objects.all()].count("+380671234567") == 3
     assert Delivery.objects.count() == 3 + 3 + 1
     Delivery.objects.update(created_at=F("created_at") - dt.timedelta(minutes=61))  # an hour passes
     assert again.post(reverse("identity:phone"), {"phone": "+380671234560"}).status_code == 302

@@ -15,8 +15,9 @@ from vikno.applications.selectors import application_for_phone, definition_of
 from vikno.audit.services import record
 from vikno.core import reference
 from vikno.identity.services import sms_stopped
-from vikno.messaging.models import IncomingSms, SmsOptOut
+from vikno.messaging.models import IncomingSms
 from vikno.messaging.notifications import sms_direct
+from vikno.messaging.sms.optout import sms_opt_out
 
 COMMANDS = {
     "STATUS": "status",
@@ -80,7 +81,7 @@ def _answer_status(phone_number: str, argument: str) -> str:
 
 
 def _answer_stop(phone_number: str, argument: str) -> str:
-    SmsOptOut.objects.get_or_create(phone=phone_number)
+    sms_opt_out(phone_number=phone_number)
     sms_stopped(phone_number=phone_number)
     with translation.override(settings.LANGUAGE_CODE):
         return _("Vikno: we will send you no more SMS. Your messages stay in your account, where SMS can be turned on.")

@@ -12,6 +12,7 @@ from vikno.applications.tests.test_services import filled
 from vikno.messaging.constants import Channel, DeliveryState
 from vikno.messaging.models import Delivery, IncomingSms, SmsOptOut
 from vikno.messaging.notifications import notify
+from vikno.messaging.sms.optout import sms_opted_out
 from vikno.messaging.tests.kannel import PASSWORD, Sms, kannel
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tasks_run_at_once")]
@@ -104,7 +105,7 @@ def test_stop_ends_sms_notifications_and_help_explains(gateway, texting_applican
             "Vikno: ми більше не надсилатимемо вам SMS. Повідомлення є у кабінеті, там SMS можна увімкнути знову.",
         )
     ]
-    assert SmsOptOut.objects.filter(phone=PHONE).exists()
+    assert sms_opted_out(phone_number=PHONE) and SmsOptOut.objects.count() == 1
     texting_applicant.refresh_from_db()
     assert texting_applicant.notify_by_sms is False
     params = {"reference": "26-0000-0001-2", "service": "s", "organisation": "o", "status": "схвалено"}

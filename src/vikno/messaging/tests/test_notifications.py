@@ -11,9 +11,10 @@ from vikno.applications.exceptions import AnswersIncomplete
 from vikno.applications.tests.test_services import filled
 from vikno.messaging import sending
 from vikno.messaging.constants import Channel, DeliveryState
-from vikno.messaging.models import Delivery, Notification, SmsOptOut
+from vikno.messaging.models import Delivery, Notification
 from vikno.messaging.notifications import notify, sms_direct
 from vikno.messaging.sms import segments
+from vikno.messaging.sms.optout import sms_opt_out
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_sms_go_to_those_who_chose_them_and_never_to_a_number_that_sent_stop(
     assert sms.text.startswith(f"Vikno: заяву {application.reference}")
     assert (sms.encoding, sms.segments) == (segments.UCS2, segments.measure(sms.text).segments)
 
-    SmsOptOut.objects.create(phone="+380671234567")
+    sms_opt_out(phone_number="+380671234567")
     params = {"reference": application.reference, "service": "s", "organisation": "o", "status": "ok"}
     told = notify(recipient=applicant, event="decision_made", key="decision:test", params=params)
     assert told.deliveries.count() == 0

@@ -71,6 +71,8 @@ SAFE_PRODUCTION = {
     "VIKNO_LIQPAY_PRIVATE_KEY": "a-private-key-the-acquirer-issued-0123456789",
     # Not var/pki, which holds the demo PKI (refused in production) once `make demo` has run.
     "VIKNO_SIGNING_DIR": "/nonexistent/vikno-signing",
+    "VIKNO_DATA_KEYS": "live-1:bGl2ZS1kYXRhLWtleS1mb3ItcHJvZHVjdGlvbi0wMSE=",
+    "VIKNO_BLIND_INDEX_KEY": "bGl2ZS1ibGluZC1pbmRleC1rZXktZm9yLXByb2QtMDE=",
 }
 
 
@@ -78,6 +80,8 @@ SAFE_PRODUCTION = {
     ("change", "complaint"),
     [
         ({"VIKNO_SECRET_KEY": ""}, "VIKNO_SECRET_KEY must be set"),
+        ({"VIKNO_DATA_KEYS": "demo-1:bGl2ZS1kYXRhLWtleS1mb3ItcHJvZHVjdGlvbi0wMSE="}, "not be the demo or test keys"),
+        ({"VIKNO_BLIND_INDEX_KEY": ""}, "VIKNO_BLIND_INDEX_KEY_FILE (or VIKNO_BLIND_INDEX_KEY) must be set"),
         ({"VIKNO_DEBUG": "true"}, "VIKNO_DEBUG must be off"),
         ({"VIKNO_SECURE_COOKIES": "false"}, "VIKNO_SECURE_COOKIES must be on"),
         ({"VIKNO_ALLOWED_HOSTS": "*"}, "VIKNO_ALLOWED_HOSTS must list"),

@@ -31,6 +31,8 @@ from vikno.identity.groups import (
     ensure_role_groups,
 )
 from vikno.identity.models import Mandate, PartyKind, User
+from vikno.identity.selectors import person_by_rnokpp
+from vikno.privacy.fields import blind_index_for
 
 SIGN_IN_URL = f"{settings.SITE_URL}/office/sign-in/"
 
@@ -193,7 +195,7 @@ DEMO_MANDATES = (
 
 def ensure_demo_citizen() -> User:
     """Олена Шевченко's account with her two mandates in force (registered again if someone revoked them)."""
-    citizen = User.objects.filter(rnokpp=DEMO_CITIZEN["rnokpp"]).first()
+    citizen = person_by_rnokpp(DEMO_CITIZEN["rnokpp"])
     if citizen is None:
         citizen = User(username=f"citizen-{uuid.uuid4().hex}", **DEMO_CITIZEN)
         citizen.set_unusable_password()
@@ -203,7 +205,11 @@ def ensure_demo_citizen() -> User:
         raise CommandError(f"The account with the demo citizen's RNOKPP {citizen.rnokpp} is an official's.")
     registrar = User.objects.get(username=DEMO_MANDATES_REGISTRAR)
     for demo in DEMO_MANDATES:
-        held = Mandate.objects.filter(representative=citizen, party_code=demo.party_code, revoked_at__isnull=True)
+        held = Mandate.objects.filter(
+            representative=citizen,
+            party_code_index=blind_index_for(Mandate, "party_code", demo.party_code),
+            revoked_at__isnull=True,
+        )
         if not held.exists():
             mandates.mandate_register(
                 actor=registrar,

@@ -11,6 +11,7 @@ from vikno.core.models import BaseModel
 from vikno.core.money import Money
 from vikno.payments.constants import EventOutcome, EventSource, Method, PaymentState, RefundState, TransferMatch
 from vikno.payments.statements.camt import iban_is_valid, normalise_iban
+from vikno.privacy.fields import EncryptedTextField
 
 
 class FeeAccount(BaseModel):
@@ -200,9 +201,10 @@ class BankTransfer(BaseModel):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     is_credit = models.BooleanField()
-    remittance = models.TextField(blank=True)
-    payer_name = models.CharField(max_length=200, blank=True)
-    payer_iban = models.CharField(max_length=34, blank=True)
+    # What the bank says of the payer, encrypted at rest (found and shown, never searched).
+    remittance = EncryptedTextField(blank=True)
+    payer_name = EncryptedTextField(max_length=200, blank=True)
+    payer_iban = EncryptedTextField(max_length=34, blank=True)
     reference = models.CharField(max_length=14, blank=True)  # the application reference found in the remittance
     match = models.CharField(max_length=20, choices=TransferMatch.choices)
     fee = models.ForeignKey(Fee, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers")

@@ -15,6 +15,7 @@ from vikno.messaging.appeals.constants import (
     AppealState,
     AttachmentPart,
 )
+from vikno.privacy.fields import EncryptedTextField
 
 
 class Appeal(BaseModel):
@@ -35,7 +36,7 @@ class Appeal(BaseModel):
         "catalog.Organisation", verbose_name=_("authority"), on_delete=models.PROTECT, related_name="appeals"
     )
     subject = models.CharField(_("summary"), max_length=SUBJECT_MAX_CHARS)
-    text = models.TextField(_("appeal"))
+    text = EncryptedTextField(_("appeal"))  # encrypted at rest, as is the answer
     state = models.CharField(_("status"), max_length=20, choices=AppealState.choices, default=AppealState.REGISTERED)
     received_at = models.DateTimeField(_("received on"))
     due_date = models.DateField(_("answer due by"))
@@ -53,7 +54,7 @@ class Appeal(BaseModel):
         on_delete=models.PROTECT,
         related_name="assigned_appeals",
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -260,3 +260,30 @@ def test_demo_keys_are_written_once_for_their_owner_only(tmp_path, settings):
     call_command("demo_keys", stdout=out)
     assert out.getvalue().strip() == "Demo data keys: already there."
     assert settings.VIKNO_DATA_KEYS_FILE.read_text() == first
+
+
+def test_every_column_holding_identifiers_or_what_a_person_wrote_is_encrypted():
+    encrypted = {
+        f"{model._meta.label_lower}.{field.name}" for model, fields in rotation.encrypted_columns() for field in fields
+    }
+    assert encrypted == {
+        "identity.user.rnokpp",
+        "identity.user.phone",
+        "identity.user.birth_date",
+        "identity.mandate.party_code",
+        "identity.mandate.party_birth_date",
+        "identity.mandate.basis",
+        "applications.application.answers",
+        "applications.informationrequest.answer",
+        "messaging.delivery.to",
+        "messaging.delivery.text",
+        "messaging.delivery.html",
+        "messaging.incomingsms.phone",
+        "messaging.incomingsms.text",
+        "messaging.applicationmessage.text",
+        "appeals.appeal.text",
+        "appeals.appeal.answer",
+        "payments.banktransfer.remittance",
+        "payments.banktransfer.payer_name",
+        "payments.banktransfer.payer_iban",
+    }

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_database import database_url, drop_database, recreate_database  # noqa: E402 (found through the path above)
+from bench_database import bench_keys, database_url, drop_database, recreate_database  # noqa: E402 (found through the path above)
 
 BENCH_DATABASE = "vikno_bench"
 WARM_UP = 16
@@ -176,6 +176,7 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "vikno.conf.base",
             "DATABASE_URL": url,
             "VIKNO_VAR_DIR": str(var_dir),
+            **bench_keys(),
             "VIKNO_LOG_LEVEL": "WARNING",
             "VIKNO_DEBUG": "false",
         }

@@ -56,3 +56,14 @@ def recreate_database(url: str) -> None:
 def drop_database(url: str) -> None:
     with _admin_connection(url) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
+
+
+def bench_keys() -> dict[str, str]:
+    """Fresh random keys for personal data at rest (vikno.privacy.crypto), as environment variables: a bench runs
+    on settings of its own, without the demo keys under var/."""
+    import base64
+
+    def key() -> str:
+        return base64.b64encode(os.urandom(32)).decode()
+
+    return {"VIKNO_DATA_KEYS": f"bench-1:{key()}", "VIKNO_BLIND_INDEX_KEY": key()}

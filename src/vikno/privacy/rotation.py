@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from vikno.audit.services import record
 from vikno.core.storage import private_storage
@@ -72,25 +72,29 @@ def _rotate_model(model, fields: list[EncryptedField], current: str, report: Rot
             rows = cursor.fetchall()
         if not rows:
             return
-        for row_pk, *tokens in rows:
-            for model_field, token in zip(fields, tokens, strict=True):
-                if not token or crypto.text_key_id(token) == current:
-                    continue
-                name = f"{model._meta.label_lower}.{model_field.name}"
-                if dry_run:
-                    report.left[name] += 1
-                    continue
-                fresh = crypto.encrypt_text(
-                    crypto.decrypt_text(token, purpose=model_field.purpose), purpose=model_field.purpose
-                )
-                column = quote(model_field.column)
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608
-                        [fresh, row_pk, token],
-                    )
-                    report.values[name] += cursor.rowcount
+        with transaction.atomic():  # one commit per batch; each row still changes only if unchanged since read
+            for row_pk, *tokens in rows:
+                for model_field, token in zip(fields, tokens, strict=True):
+                    _rotate_value(model, model_field, row_pk, token, current, report, dry_run)
         last = rows[-1][0]
+
+
+def _rotate_value(model, model_field, row_pk, token, current: str, report: RotationReport, dry_run: bool) -> None:
+    if not token or crypto.text_key_id(token) == current:
+        return
+    name = f"{model._meta.label_lower}.{model_field.name}"
+    if dry_run:
+        report.left[name] += 1
+        return
+    fresh = crypto.encrypt_text(crypto.decrypt_text(token, purpose=model_field.purpose), purpose=model_field.purpose)
+    quote = connection.ops.quote_name
+    table, pk, column = quote(model._meta.db_table), quote(model._meta.pk.column), quote(model_field.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608 (names, not input)
+            [fresh, row_pk, token],
+        )
+        report.values[name] += cursor.rowcount
 
 
 def _rotate_files(current: str, report: RotationReport, dry_run: bool) -> None:

@@ -81,7 +81,7 @@ class Application(BaseModel):
     clock_stopped_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
-    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decision_reasons = EncryptedTextField(_("reasons for the decision"), blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
@@ -131,7 +131,7 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField(max_length=40, blank=True)
     transition = models.CharField(max_length=40, blank=True)
     citizen_visible = models.BooleanField(default=True)
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)  # what the applicant or the authority wrote with the event
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -163,7 +163,7 @@ class InformationRequest(BaseModel):
     """More information asked of the applicant: a task in their cabinet, with its own deadline."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="information_requests")
-    text = models.TextField(_("what is needed"))
+    text = EncryptedTextField(_("what is needed"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("answer by"))
     answer = EncryptedTextField(_("answer"), blank=True)
@@ -178,7 +178,7 @@ class CaseNote(BaseModel):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
 
     class Meta:
         ordering = ["created_at"]
@@ -189,7 +189,7 @@ class PendingDecision(BaseModel):
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="pending_decision")
     transition = models.CharField(max_length=40)
-    reasons = models.TextField(blank=True)
+    reasons = EncryptedTextField(blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.models import BaseModel
+from vikno.privacy.fields import EncryptedTextField
 from vikno.messaging.feedback.constants import QuestionState, Score
 
 
@@ -30,7 +31,7 @@ class Rating(BaseModel):
     score = models.PositiveSmallIntegerField(
         _("score"), choices=Score.choices, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = EncryptedTextField(_("comment"), blank=True)  # may name the person: encrypted at rest
 
     class Meta:
         verbose_name = _("rating")
@@ -79,8 +80,8 @@ class PublicQuestion(BaseModel):
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="public_questions"
     )
-    asked_text = models.TextField(_("question as asked"))
-    text = models.TextField(_("question as published"))
+    asked_text = EncryptedTextField(_("question as asked"))  # before personal data is edited out: encrypted
+    text = EncryptedTextField(_("question as published"))  # as asked until moderated: encrypted too
     state = models.CharField(_("status"), max_length=20, choices=QuestionState.choices, default=QuestionState.PENDING)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(

@@ -119,9 +119,9 @@ def question_ask(*, service: PublicService, citizen, text: str, source_ip: str |
     """A signed-in person asks in public about a published service; it waits for moderation. The same question
     sent twice (a double click) is kept once."""
     text = _question_text(text, empty=_("Enter your question"))
-    existing = PublicQuestion.objects.filter(
-        service=service, asked_by=citizen, asked_text=text, state=QuestionState.PENDING
-    ).first()
+    pending = PublicQuestion.objects.filter(service=service, asked_by=citizen, state=QuestionState.PENDING)
+    # Compared here, not in SQL: the text is encrypted at rest (a person has few questions waiting).
+    existing = next((question for question in pending if question.asked_text == text), None)
     if existing is not None:
         return existing
     question = PublicQuestion.objects.create(service=service, asked_by=citizen, asked_text=text, text=text)

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.models import BaseModel
-from vikno.privacy.fields import EncryptedTextField
 from vikno.messaging.feedback.constants import QuestionState, Score
+from vikno.privacy.fields import EncryptedTextField
 
 
 class Rating(BaseModel):

@@ -112,6 +112,8 @@ def test_keyboard_first_tab_is_the_skip_link_and_it_leads_to_the_main_content(pa
     assert box["y"] == 0, "the focused skip link is at the top of the page"
 
     page.keyboard.press("Enter")
+    # Following a fragment link is asynchronous in the browser: wait for it (a loaded machine was seen to be late).
+    page.wait_for_url("**#main-content", timeout=5000)
     assert urlsplit(page.url).fragment == "main-content"
     if javascript:
         # GOV.UK Frontend moves focus onto <main> itself.

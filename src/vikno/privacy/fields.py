@@ -106,6 +106,10 @@ class EncryptedTextField(EncryptedField):
 class EncryptedDateField(EncryptedField):
     """A date (of birth): ISO text inside, a ``datetime.date`` outside."""
 
+    # What django-stubs' mypy plugin reads for the attribute's type (annotations only: nothing at run time).
+    _pyi_private_set_type: dt.date | str | None  # type: ignore[assignment]
+    _pyi_private_get_type: dt.date | None  # type: ignore[assignment]
+
     empty_value = None
 
     def to_plain(self, value: Any) -> str:
@@ -128,6 +132,9 @@ class EncryptedDateField(EncryptedField):
 
 class EncryptedJSONField(EncryptedField):
     """JSON (an application's answers): serialised, then encrypted whole."""
+
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     empty_value = None
 

@@ -19,6 +19,7 @@ from vikno.audit.services import record
 from vikno.core.storage import private_storage
 from vikno.privacy import crypto
 from vikno.privacy.fields import EncryptedField
+from vikno.privacy.storage import EncryptedFileSystemStorage
 
 BATCH = 500
 
@@ -63,10 +64,11 @@ def data_keys_rotate(*, dry_run: bool = False) -> RotationReport:
 def _rotate_model(model, fields: list[EncryptedField], current: str, report: RotationReport, dry_run: bool) -> None:
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     last = None
     while True:
-        where, params = (f"WHERE {pk} > %s", [last]) if last is not None else ("", [])
+        params: list = [last] if last is not None else []
+        where = f"WHERE {pk} > %s" if last is not None else ""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {pk}, {columns} FROM {table} {where} ORDER BY {pk} LIMIT {BATCH}", params)  # noqa: S608
             rows = cursor.fetchall()
@@ -88,7 +90,7 @@ def _rotate_value(model, model_field, row_pk, token, current: str, report: Rotat
         return
     fresh = crypto.encrypt_text(crypto.decrypt_text(token, purpose=model_field.purpose), purpose=model_field.purpose)
     quote = connection.ops.quote_name
-    table, pk, column = quote(model._meta.db_table), quote(model._meta.pk.column), quote(model_field.column)
+    table, pk, column = quote(model._meta.db_table), quote(model._meta.pk.column), quote(str(model_field.column))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # noqa: S608 (names, not input)
@@ -100,7 +102,7 @@ def _rotate_value(model, model_field, row_pk, token, current: str, report: Rotat
 def _rotate_files(current: str, report: RotationReport, dry_run: bool) -> None:
     storage = private_storage()
     root = Path(storage.location)
-    if not root.is_dir():
+    if not isinstance(storage, EncryptedFileSystemStorage) or not root.is_dir():  # files are not encrypted here
         return
     for directory, _, names in os.walk(root):
         for file_name in names:

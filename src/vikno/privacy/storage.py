@@ -13,10 +13,10 @@ from vikno.privacy import crypto
 class EncryptedFileSystemStorage(FileSystemStorage):
     def _save(self, name, content):
         content.seek(0)
-        return super()._save(name, ContentFile(crypto.encrypt_bytes(content.read())))
+        return super()._save(name, ContentFile(crypto.encrypt_bytes(content.read())))  # type: ignore[misc]
 
     def _open(self, name, mode="rb"):
-        with super()._open(name, "rb") as stored:
+        with super()._open(name, "rb") as stored:  # type: ignore[misc]
             data = stored.read()
         plain = crypto.decrypt_bytes(data) if crypto.is_encrypted_bytes(data) else data
         return ContentFile(plain, name=name)
@@ -26,7 +26,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             return opened.size
 
     def read_raw(self, name) -> bytes:
-        with super()._open(name, "rb") as stored:
+        with super()._open(name, "rb") as stored:  # type: ignore[misc]
             return stored.read()
 
     def write_raw(self, name, data: bytes) -> None:

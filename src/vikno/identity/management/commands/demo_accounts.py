@@ -195,7 +195,7 @@ DEMO_MANDATES = (
 
 def ensure_demo_citizen() -> User:
     """Олена Шевченко's account with her two mandates in force (registered again if someone revoked them)."""
-    citizen = person_by_rnokpp(DEMO_CITIZEN["rnokpp"])
+    citizen = person_by_rnokpp(str(DEMO_CITIZEN["rnokpp"]))
     if citizen is None:
         citizen = User(username=f"citizen-{uuid.uuid4().hex}", **DEMO_CITIZEN)
         citizen.set_unusable_password()

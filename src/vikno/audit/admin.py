@@ -5,9 +5,9 @@ from vikno.audit.models import AuditRecord
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only: the trail is appended to by services, never edited."""
+    """Read-only: the trail is appended to by services, never edited (the database refuses it too)."""
 
-    list_display = ["occurred_at", "action", "object_type", "object_id", "actor", "source_ip"]
+    list_display = ["sequence", "occurred_at", "action", "object_type", "object_id", "actor", "source_ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "action"]
     date_hierarchy = "occurred_at"

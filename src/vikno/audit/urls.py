@@ -1,6 +1,12 @@
-"""Addresses of the audit app (filled in by the views that need them)."""
+"""Addresses of the audit app: the public transparency page and its data."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vikno.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("transparency/", views.transparency, name="transparency"),
+    path("transparency/roots.json", views.roots, name="roots"),
+    path("transparency/<str:day>/leaves.txt", views.leaves, name="leaves"),
+]

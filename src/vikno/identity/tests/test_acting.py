@@ -46,7 +46,6 @@ def world():
     revoked = mandate(olena, registrar, party_name="ТОВ «Відкликане»")
     mandates.mandate_revoke(actor=registrar, mandate=revoked, reason="Рішення суду")
     theirs = mandate(andrii, registrar, party_name="ТОВ «Коваленко і партнери»")
-    AuditRecord.objects.all().delete()
     return SimpleNamespace(
         registrar=registrar,
         olena=olena,

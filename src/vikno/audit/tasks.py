@@ -1,0 +1,11 @@
+"""Background work on the audit trail. Safe to retry: a day is sealed once."""
+
+from django_tasks import task
+
+from vikno.audit import sealing
+
+
+@task()
+def seal_finished_days() -> int:
+    """Scheduled: seal every day that has ended and has no complete seal yet."""
+    return len(sealing.days_seal())

@@ -27,7 +27,7 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
         "display_code",
         "title",
         "organisation",
-        "holder",
+        # Not the holder: who a document was issued to is the citizen's data, read in the back office's case.
         "source_type",
         "source_id",
         "language",
@@ -46,7 +46,7 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
         return obj.display_code
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("organisation", "holder")
+        queryset = super().get_queryset(request).select_related("organisation")
         ids = visible_organisation_ids(request.user)
         return queryset if ids is None else queryset.filter(organisation_id__in=ids)
 

@@ -4,9 +4,9 @@ import hashlib
 
 from django.db.models import QuerySet
 
+from vikno.core.storage import private_storage
 from vikno.documents import codes
 from vikno.documents.models import IssuedDocument
-from vikno.core.storage import private_storage
 
 
 def document_get_by_code(*, code: str) -> IssuedDocument | None:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from vikno.audit.services import record
 from vikno.catalog.models import Organisation
 from vikno.core import clock
+from vikno.core.storage import private_storage
 from vikno.documents import codes, pki, rendering, signing
 from vikno.documents.exceptions import AlreadyRevoked, ReasonRequired
 from vikno.documents.models import IssuedDocument
-from vikno.core.storage import private_storage
 from vikno.documents.verification import Verification, verify_pdf
 from vikno.identity.models import User
 

@@ -15,7 +15,10 @@ from vikno.core.http import client_ip
 from vikno.identity import mandates
 from vikno.identity.admin_common import reason_page, registers_mandates, saved_as
 from vikno.identity.models import Mandate, User
+from vikno.identity.selectors import organisation_ids_for_role
 from vikno.privacy.fields import blind_index_for
+from vikno.privacy.selectors import LookPurpose
+from vikno.privacy.services import data_access_record
 
 
 class MandateRegistrationForm(forms.ModelForm):
@@ -52,6 +55,28 @@ class MandateRegistrationForm(forms.ModelForm):
                 self.add_error("representative_rnokpp" if field == "representative" else field, field_errors)
         cleaned["representative"] = representative
         return cleaned
+
+
+def mandate_look_record(*, official, mandate: Mandate) -> None:
+    """Log an official opening a mandate for its representative: in the name of the organisation that registered
+    it (whose officials may see it), with the mandate roles the official holds there. The platform administrator
+    without such a role looks as the portal's administration."""
+    organisation = mandate.registered_by.organisation
+    held = [
+        role
+        for role in mandates.MANDATE_ROLES
+        if organisation is not None and organisation.pk in organisation_ids_for_role(user=official, roles=(role,))
+    ]
+    if not held and official.is_superuser:
+        organisation = None
+    data_access_record(
+        official=official,
+        subject=mandate.representative,
+        target=mandate,
+        purpose=LookPurpose.MANDATE_ADMINISTRATION,
+        organisation=organisation,
+        role=",".join(sorted(held)),
+    )
 
 
 class MandateStateFilter(admin.SimpleListFilter):
@@ -162,6 +187,8 @@ class MandateAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            # The page shows the party's code, a child's birth date and the document: the representative's data.
+            mandate_look_record(official=request.user, mandate=obj)
             context["may_revoke"] = obj.revoked_at is None and registers_mandates(request, "change_mandate")
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -1,6 +1,6 @@
 """Which organisations an official may act for, by role."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from vikno.catalog.models import Organisation
 from vikno.catalog.selectors import organisation_descendant_ids
@@ -50,3 +50,11 @@ def person_by_rnokpp(number: str) -> User | None:
     if not number:
         return None
     return User.objects.filter(rnokpp_index=blind_index_for(User, "rnokpp", number)).first()
+
+
+def organisation_of_role(*, user: User, roles: tuple[Role, ...]) -> Organisation | None:
+    """The organisation in which the user holds one of the roles, their own first (then by name): the one a look at
+    a person's data is logged under, and where the person's "why?" about it goes."""
+    own_first = Case(When(pk=user.organisation_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    held = Organisation.objects.filter(role_assignments__user=user, role_assignments__role__in=roles)
+    return held.order_by(own_first, "name", "pk").first()

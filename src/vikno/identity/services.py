@@ -16,6 +16,8 @@ from vikno.identity.eid.client import EidError, VerifiedIdentity
 from vikno.identity.models import EidIdentity, SignedInSession, User
 from vikno.messaging.sms.optout import sms_opt_in
 from vikno.privacy.fields import blind_index_for
+from vikno.privacy.rights import consents
+from vikno.privacy.rights.constants import ConsentKey, ConsentMethod
 
 SIGN_IN_TARGET = "identity.sign_in"
 
@@ -85,6 +87,7 @@ def citizen_sign_in_with_eid(*, identity: VerifiedIdentity, provider_name: str, 
         )
     if created:
         record(actor=user, action="identity.account_created", target=user, source_ip=source_ip)
+        consents.consents_on_account_created(person=user, source_ip=source_ip)
     record(
         actor=user,
         action="identity.signed_in",
@@ -129,9 +132,11 @@ def citizen_register(
 ) -> User | None:
     """A new portal account, waiting for its e-mail to be confirmed. When the address already has an account
     nothing is created; its owner gets a note instead, and the person sees the same page (no enumeration)."""
-    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+    owner = (User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)).first()
+    if owner is not None:
         make_password(password)  # the same hashing work as a new account, so timing does not tell either
-        transaction.on_commit(lambda: tasks.send_already_registered.enqueue(email))
+        owner_id = str(owner.pk)  # the task gets the account's id, never the address (task rows are not private)
+        transaction.on_commit(lambda: tasks.send_already_registered.enqueue(owner_id))
         return None
     user = User(username=email, email=email, first_name=given_name, last_name=family_name)
     user.set_password(password)
@@ -139,6 +144,7 @@ def citizen_register(
     record(
         actor=user, action="identity.account_created", target=user, source_ip=source_ip, details={"method": "password"}
     )
+    consents.consents_on_account_created(person=user, source_ip=source_ip)
     transaction.on_commit(lambda: tasks.send_email_verification.enqueue(str(user.pk)))
     return user
 
@@ -198,8 +204,11 @@ def sessions_end_others(*, user: User, keep: uuid.UUID | None, source_ip: str | 
 
 @transaction.atomic
 def notification_preferences_set(
-    *, user: User, by_email: bool, by_sms: bool, language: str, source_ip: str | None
+    *, user: User, by_email: bool, by_sms: bool, language: str, source_ip: str | None, record_consents: bool = True
 ) -> None:
+    """The channels and the language of the person's notifications. Turning a channel on or off here gives or
+    withdraws the consent to it, recorded as made in the notification settings (`record_consents=False` when the
+    caller is the consents page, which records its own)."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.notify_by_email, locked.notify_by_sms, locked.language = by_email, by_sms, language
     locked.save(update_fields=["notify_by_email", "notify_by_sms", "language"])
@@ -212,19 +221,25 @@ def notification_preferences_set(
         source_ip=source_ip,
         details={"email": by_email, "sms": by_sms, "language": language},
     )
+    if record_consents:
+        consents.consents_sync_channels(person=locked, how=ConsentMethod.NOTIFICATION_SETTINGS, source_ip=source_ip)
 
 
 @transaction.atomic
 def sms_stopped(*, phone_number: str) -> int:
-    """Someone sent STOP from this number: the accounts with it no longer choose SMS."""
+    """Someone sent STOP from this number: the accounts with it no longer choose SMS, and each one's consent to
+    SMS is withdrawn "by sending STOP" (a STOP from a number that chose no SMS changes and records nothing)."""
     users = list(
-        User.objects.filter(notify_by_sms=True, phone_index=blind_index_for(User, "phone", phone_number)).values_list(
-            "pk", flat=True
-        )
+        User.objects.select_for_update()
+        .filter(notify_by_sms=True, phone_index=blind_index_for(User, "phone", phone_number))
+        .order_by("pk")
     )
-    for user_id in users:
-        record(actor=None, action="identity.sms_stopped", target_type="identity.user", target_id=str(user_id))
-    return User.objects.filter(pk__in=users).update(notify_by_sms=False)
+    for user in users:
+        user.notify_by_sms = False
+        user.save(update_fields=["notify_by_sms"])
+        record(actor=None, action="identity.sms_stopped", target_type="identity.user", target_id=str(user.pk))
+        consents.consents_sync_channels(person=user, how=ConsentMethod.SMS_STOP, keys=[ConsentKey.SMS_NOTIFICATIONS])
+    return len(users)
 
 
 # --- A forgotten password (citizens' portal accounts; officials get a new invitation from their admin) ------

@@ -36,6 +36,8 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    # Which event and when, never the title or text (they name the person's case) nor whom it went to. The page
+    # title and breadcrumbs show `str(notification)`, which is the event and the time for the same reason.
     list_display = ("created_at", "event", "read_at")
     list_filter = ("event",)
     fields = ("event", "created_at", "read_at")
@@ -46,6 +48,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a person's inbox is theirs; erasure goes through privacy.rights
 
 
 @admin.register(IncomingSms)

@@ -40,7 +40,8 @@ class Notification(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # The title may name the person's case or what happened to them: the admin and its log show this instead.
+        return f"{self.event} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.event
 
 
 class Delivery(BaseModel):

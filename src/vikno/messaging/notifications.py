@@ -130,6 +130,22 @@ def sms_direct(*, to: str, text: str, key: str) -> Delivery:
     return delivery
 
 
+def email_direct(*, to: str, subject: str, text: str, key: str) -> Delivery:
+    """An e-mail about the person's own account to an address that is not (or no longer) the account's: the link
+    that proves a new address, the note to the old one. Kept in the outbox like any message (the address and the
+    text encrypted at rest; the task is given the delivery's id only) and sent once; the same `key` again sends
+    nothing more."""
+    if (existing := Delivery.objects.filter(key=key).first()) is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            delivery = _delivery(None, Channel.EMAIL, to, text=text, subject=subject, key=key, is_notification=False)
+    except IntegrityError:
+        return Delivery.objects.get(key=key)
+    enqueue_on_commit(delivery)
+    return delivery
+
+
 def enqueue_on_commit(delivery: Delivery) -> None:
     delivery_id = str(delivery.pk)
     # robust: a queue that cannot take the task now must not fail a change already committed; the sweep

@@ -39,6 +39,21 @@ class PaymentAdmin(ReadOnly):
     list_display = ["order_id", "method", "amount", "state", "paid_at"]
     list_filter = ["state", "method", "provider"]
     search_fields = ["order_id", "fee__application__reference"]
+    # The payer's card (even masked) is personal data: the back office's payment page shows it, logging the look.
+    fields = readonly_fields = (
+        "order_id",
+        "fee",
+        "method",
+        "provider",
+        "provider_payment_id",
+        "amount",
+        "currency",
+        "state",
+        "paid_at",
+        "expires_at",
+        "refunded_amount",
+        "receipt",
+    )
 
 
 @admin.register(PaymentEvent)
@@ -46,3 +61,15 @@ class PaymentEventAdmin(ReadOnly):
     list_display = ["received_at", "source", "provider", "order_id", "provider_status", "outcome"]
     list_filter = ["outcome", "source", "provider"]
     search_fields = ["order_id"]
+    # What the provider sent (the payload) carries the payer's card, name or account: the page shows the outcome.
+    fields = readonly_fields = (
+        "received_at",
+        "payment",
+        "source",
+        "provider",
+        "order_id",
+        "provider_status",
+        "outcome",
+        "from_state",
+        "to_state",
+    )

@@ -8,7 +8,9 @@ from vikno.core import clock
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role
 from vikno.payments.constants import OPEN_STATES, Method
-from vikno.payments.models import BankStatement, Fee, FeeAccount, Payment
+from vikno.payments.models import BankStatement, BankTransfer, Fee, FeeAccount, Payment
+from vikno.privacy.selectors import LookPurpose
+from vikno.privacy.services import data_access_record
 
 # Who handles an organisation's fees: bank statements, reconciliation, refunds.
 PAYMENT_ROLES = (Role.SUPERVISOR, Role.ACCOUNTANT)
@@ -50,6 +52,48 @@ def payments_for_official(*, official) -> QuerySet[Payment]:
 
 def payment_for_official(*, official, payment_id) -> Payment | None:
     return payments_for_official(official=official).filter(pk=payment_id).first()
+
+
+def payment_roles(*, official, organisation_id) -> str:
+    """The payment roles the official holds for the organisation, as the access log records them."""
+    held = {role: organisation_ids_for_role(user=official, roles=(role,)) for role in PAYMENT_ROLES}
+    return ",".join(sorted(role for role, ids in held.items() if organisation_id in ids))
+
+
+def payment_open(*, official, payment: Payment) -> Payment:
+    """Hand the payment (the payer's card, amounts, what the bank said) to the official, logging the look."""
+    fee = payment.fee
+    data_access_record(
+        official=official,
+        subject=fee.payer,
+        target=payment,
+        purpose=LookPurpose.PAYMENT_HANDLING,
+        organisation=fee.organisation,
+        role=payment_roles(official=official, organisation_id=fee.organisation_id),
+    )
+    return payment
+
+
+def reconciliation_open(*, official, organisation, day) -> None:
+    """Log the looks the day's reconciliation gives: each bank transfer matched to a payer's fee shows what the
+    payer wrote in it. (Transfers matched to nobody have no portal user to tell.)"""
+    transfers = (
+        BankTransfer.objects.filter(organisation=organisation, booked_on=day, fee__isnull=False)
+        .exclude(remittance="")
+        .select_related("fee__payer")
+        .order_by("created_at")
+    )
+    role = payment_roles(official=official, organisation_id=organisation.pk)
+    for transfer in transfers:
+        assert transfer.fee is not None  # filtered above
+        data_access_record(
+            official=official,
+            subject=transfer.fee.payer,
+            target=transfer,
+            purpose=LookPurpose.PAYMENT_RECONCILIATION,
+            organisation=organisation,
+            role=role,
+        )
 
 
 def card_payment_in_progress(*, application) -> bool:

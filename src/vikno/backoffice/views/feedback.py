@@ -2,7 +2,8 @@
 the ratings, comments and "was this page useful?" answers the organisation's services received.
 
 A question on another organisation's service is not found (404), whether it exists or not. Nothing here shows
-who asked a question or who gave a rating.
+who asked a question or who gave a rating. The list of questions shows no question's words either (they may hold
+a phone number or a name): only the question's own page does, and it logs the look for the asker.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def _question_page(
     error_anchor: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    selectors.question_open(official=request.user, question=question)  # it shows the question as asked: logged
     context = {
         "question": question,
         "service": question.service,

@@ -148,6 +148,7 @@ def payment(request: HttpRequest, payment_id) -> HttpResponse:
         else:
             messages.success(request, _("The refund is on its way. The payer has been told."))
             return redirect("backoffice:payment", found.pk)
+    selectors.payment_open(official=request.user, payment=found)  # the page shows the payer's payment: logged
     context = {
         "payment": found,
         "events": found.events.all(),
@@ -170,6 +171,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         return render(request, "backoffice/payments/reconciliation.html", {"form": form, "report": None}, status=400)
     organisation, day = form.cleaned_data["organisation"], form.cleaned_data["day"]
     report = reconciling.reconciliation(organisation_id=organisation.pk, day=day)
+    # Both the page and the CSV show what payers wrote in their transfers: each such look is logged.
+    selectors.reconciliation_open(official=request.user, organisation=organisation, day=day)
     if request.GET.get("format") == "csv":
         exported = reconciling.reconciliation_export(report=report, official=request.user, source_ip=client_ip(request))
         response = HttpResponse(exported, content_type="text/csv; charset=utf-8")

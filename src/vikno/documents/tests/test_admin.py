@@ -7,7 +7,7 @@ from vikno.audit.models import AuditRecord
 from vikno.catalog.tests.factories import OrganisationFactory
 from vikno.documents.tests.conftest import issue
 from vikno.identity.constants import Role
-from vikno.identity.tests.factories import official, platform_admin
+from vikno.identity.tests.factories import citizen, official, platform_admin
 from vikno.identity.tests.helpers import sign_in_official
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,15 @@ def test_without_the_revoke_permission_there_is_no_revoke_page(client, organisat
     assert client.post(f"{CHANGELIST}{two_documents[0].pk}/revoke/", {"reason": "x"}).status_code == 404
     two_documents[0].refresh_from_db()
     assert two_documents[0].revoked_at is None
+
+
+def test_the_document_page_does_not_say_whom_it_was_issued_to(client, organisation):
+    holder = citizen("Олена", "Шевченко")
+    issued = issue(organisation, holder=holder)
+    sign_in_official(client, platform_admin())
+    for address in (CHANGELIST, f"{CHANGELIST}{issued.pk}/change/"):
+        response = client.get(address)
+        html = response.content.decode()
+        assert response.status_code == 200 and issued.display_code in html
+        for told in (holder.username, holder.rnokpp, "Шевченко", "Holder"):
+            assert told not in html, (address, told)

@@ -27,6 +27,7 @@ from vikno.web.tests.test_security_headers import CspWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 ANDRII = CITIZENS[1]  # the second demo citizen
 FULL_NAME = f"{ANDRII['family_name']} {ANDRII['given_name']} {ANDRII['middle_name']}"
 DEMO_NAME = demo_settings_entry("http://unused")["name_uk"]
@@ -125,8 +126,10 @@ def test_a_person_signs_in_with_the_demo_eid_lands_in_the_cabinet_and_signs_out(
     address = urlsplit(page.url)
     assert (address.path, parse_qs(address.query)) == ("/sign-in/", {"next": ["/cabinet/"]})
     assert page.locator("h1").inner_text() == uk("Sign in")
-    assert list(AuditRecord.objects.order_by("occurred_at").values_list("action", flat=True)) == [
+    assert list(AuditRecord.objects.order_by("sequence").values_list("action", flat=True)) == [
         "identity.account_created",
+        "privacy.consent_given",  # the privacy notice, read
+        "privacy.consent_given",  # notifications by e-mail
         "identity.signed_in",
         "identity.signed_out",
     ]

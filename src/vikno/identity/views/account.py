@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,6 +28,8 @@ from vikno.identity.views.steps import (
     step_or_restart,
     url_name,
 )
+from vikno.privacy.rights.consents import consent_texts_current
+from vikno.privacy.rights.constants import ConsentKey
 
 WRONG_CREDENTIALS = _("The e-mail address or the password is not right.")
 WRONG_CODE = _("The code is not right, or it has expired. Enter the code the app shows now.")
@@ -153,7 +156,16 @@ def register(request: HttpRequest) -> HttpResponse:
             source_ip=client_ip(request),
         )
         return redirect("identity:check-email")
-    return render(request, "identity/register.html", {"form": form}, status=400 if form.is_bound else 200)
+    # What a new account acknowledges and agrees to (services.citizen_register records both), in the page's language.
+    texts = consent_texts_current()
+    agreed = [
+        texts[key].text_in(get_language())
+        for key in (ConsentKey.PRIVACY_NOTICE, ConsentKey.EMAIL_NOTIFICATIONS)
+        if key in texts
+    ]
+    return render(
+        request, "identity/register.html", {"form": form, "agreed": agreed}, status=400 if form.is_bound else 200
+    )
 
 
 @public

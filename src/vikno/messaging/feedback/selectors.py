@@ -25,6 +25,8 @@ from vikno.messaging.feedback.constants import (
     Score,
 )
 from vikno.messaging.feedback.models import PageVote, PublicQuestion, Rating
+from vikno.privacy.selectors import LookPurpose
+from vikno.privacy.services import data_access_record
 
 SCORES = tuple(Score.values)
 
@@ -93,9 +95,11 @@ def moderator_organisation_ids(*, official) -> set:
 
 
 def questions_for_moderator(*, official) -> QuerySet[PublicQuestion]:
-    """The questions on the services of the official's organisations: waiting ones first, the oldest first."""
+    """The questions on the services of the official's organisations: waiting ones first, the oldest first. What
+    was asked is left out: a list shows no question's words (its own page does, logging the look)."""
     return (
         PublicQuestion.objects.filter(service__competent_authority_id__in=moderator_organisation_ids(official=official))
+        .defer("asked_text")
         .select_related("service")
         .annotate(
             waiting=Case(
@@ -117,6 +121,22 @@ def question_get_for_moderator(*, official, question_id) -> PublicQuestion | Non
         .select_related("service", "service__competent_authority")
         .first()
     )
+
+
+def question_open(*, official, question: PublicQuestion) -> PublicQuestion:
+    """Hand the question as asked (where people write their phone or name) to the moderator, logging the look
+    for the asker."""
+    organisation = question.service.competent_authority
+    held = {role: organisation_ids_for_role(user=official, roles=(role,)) for role in MODERATOR_ROLES}
+    data_access_record(
+        official=official,
+        subject=question.asked_by,
+        target=question,
+        purpose=LookPurpose.QUESTION_MODERATION,
+        organisation=organisation,
+        role=",".join(sorted(role for role, ids in held.items() if organisation.pk in ids)),
+    )
+    return question
 
 
 def pending_question_count(*, official) -> int:

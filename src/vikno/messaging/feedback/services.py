@@ -28,6 +28,8 @@ from vikno.messaging.feedback.exceptions import FeedbackRefused, PersonalDataFou
 from vikno.messaging.feedback.models import PageVote, PublicQuestion, Rating
 from vikno.messaging.feedback.selectors import decided_by_authority, moderator_organisation_ids
 from vikno.messaging.notifications import notify
+from vikno.privacy.rights import consents
+from vikno.privacy.rights.constants import ConsentKey, ConsentMethod
 
 
 def _limit(limit: int) -> str:
@@ -115,15 +117,36 @@ def _question_text(text: str, *, empty: str) -> str:
 
 
 @transaction.atomic
-def question_ask(*, service: PublicService, citizen, text: str, source_ip: str | None = None) -> PublicQuestion:
+def question_ask(
+    *,
+    service: PublicService,
+    citizen,
+    text: str,
+    consent_version: int | None = None,
+    source_ip: str | None = None,
+) -> PublicQuestion:
     """A signed-in person asks in public about a published service; it waits for moderation. The same question
-    sent twice (a double click) is kept once."""
+    sent twice (a double click) is kept once.
+
+    Sending the question is agreeing to its publication: the consent to the text the form showed
+    (`consent_version`; None: the current one) is recorded with the question, once however many are asked. When
+    that text has been replaced since, nothing is kept and the person is asked to read the new one."""
     text = _question_text(text, empty=_("Enter your question"))
     pending = PublicQuestion.objects.filter(service=service, asked_by=citizen, state=QuestionState.PENDING)
     # Compared here, not in SQL: the text is encrypted at rest (a person has few questions waiting).
     existing = next((question for question in pending if question.asked_text == text), None)
     if existing is not None:
         return existing
+    try:
+        consents.consent_give(
+            person=citizen,
+            key=ConsentKey.PUBLIC_QUESTIONS,
+            how=ConsentMethod.QUESTION_FORM,
+            source_ip=source_ip,
+            version=consent_version,
+        )
+    except consents.TextChanged as changed:
+        raise FeedbackRefused(changed.message, conflict=True) from changed
     question = PublicQuestion.objects.create(service=service, asked_by=citizen, asked_text=text, text=text)
     record(actor=citizen, action="feedback.question_asked", target=question, source_ip=source_ip)
     return question

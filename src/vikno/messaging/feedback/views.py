@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,6 +24,8 @@ from vikno.messaging.feedback.constants import PAGE_COMMENT_MAX_CHARS, RATING_CO
 from vikno.messaging.feedback.exceptions import FeedbackRefused
 from vikno.messaging.feedback.forms import PageCommentForm, PageVoteForm, QuestionForm, RatingForm
 from vikno.messaging.feedback.session import SessionVote, page_vote_of, remember
+from vikno.privacy.rights.consents import consent_texts_current
+from vikno.privacy.rights.constants import ConsentKey
 
 
 def _written(limit: int) -> str:
@@ -139,22 +142,46 @@ def _comment(request: HttpRequest, service: PublicService, earlier: SessionVote 
 # --- Public questions -------------------------------------------------------------------------------------
 
 
+def _shown_version(value: str | None) -> int | None:
+    """The version of the consent text the form showed (a hidden field); None when missing or not a number."""
+    try:
+        return int(value) if value and len(value) <= 9 else None
+    except ValueError:
+        return None
+
+
 @citizen
 @never_cache
 @require_http_methods(["GET", "POST"])
 def question_new(request: HttpRequest, slug: str) -> HttpResponse:
     service = _published_service(slug)
     form = QuestionForm(request.POST if request.method == "POST" else None, auto_id="%s")
-    context = {"service": service, "form": form, "limit": _written(settings.MESSAGE_MAX_CHARS)}
+    # The words the person agrees to by sending, in the language of the page, and their version.
+    consent = consent_texts_current().get(ConsentKey.PUBLIC_QUESTIONS)
+    context = {
+        "service": service,
+        "form": form,
+        "limit": _written(settings.MESSAGE_MAX_CHARS),
+        "consent": consent,
+        "consent_words": consent.text_in(get_language()) if consent else "",
+        "error": "",
+    }
     if request.method == "GET":
         return render(request, "feedback/question_new.html", context)
     if not form.is_valid():
         return render(request, "feedback/question_new.html", context, status=400)
     try:
         services.question_ask(
-            service=service, citizen=request.user, text=form.cleaned_data["text"], source_ip=client_ip(request)
+            service=service,
+            citizen=request.user,
+            text=form.cleaned_data["text"],
+            consent_version=_shown_version(request.POST.get("consent_version")),
+            source_ip=client_ip(request),
         )
     except FeedbackRefused as refused:
+        if refused.conflict:  # the text agreed to was replaced meanwhile: the page shows the new one
+            context.update(error=refused.message, error_anchor="consent")
+            return render(request, "feedback/question_new.html", context, status=409)
         form.add_error("text", refused.message)
         return render(request, "feedback/question_new.html", context, status=400)
     messages.success(

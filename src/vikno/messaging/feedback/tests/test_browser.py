@@ -17,6 +17,7 @@ from vikno.web.tests.test_security_headers import CspWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 
 

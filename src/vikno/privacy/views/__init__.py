@@ -1,0 +1,1 @@
+"""The privacy app's pages, one module per subject."""

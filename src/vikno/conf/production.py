@@ -27,6 +27,11 @@ def unsafe_settings(settings: dict) -> list[str]:
         problems.append("VIKNO_DEBUG must be off.")
     if not (settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]):
         problems.append("VIKNO_SECURE_COOKIES must be on (cookies only over HTTPS).")
+    if settings["SECURE_HSTS_SECONDS"] <= 0:
+        problems.append(
+            "VIKNO_HSTS_SECONDS must be set (31536000, a year, once HTTPS works): browsers must never reach the "
+            "portal over plain HTTP."
+        )
     if not settings["ALLOWED_HOSTS"] or "*" in settings["ALLOWED_HOSTS"]:
         problems.append("VIKNO_ALLOWED_HOSTS must list the portal's host names.")
     if settings["DATABASES"]["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -67,7 +67,9 @@ def _check(request: HttpRequest) -> Mandate | None:
 
 
 def start_acting(request: HttpRequest, mandate: Mandate | None) -> None:
-    """Keep the choice in the session (the caller has recorded it with `mandates.acting_for_change`)."""
+    """Keep the choice in the session (the caller has recorded it with `mandates.acting_for_change`), under a new
+    session key: what the session may do has changed, so a key known before the change opens nothing after it."""
+    request.session.cycle_key()
     if mandate is None:
         request.session.pop(ACTING_FOR_KEY, None)
     else:

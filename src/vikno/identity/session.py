@@ -12,7 +12,7 @@ from vikno.core.access import SESSION_ASSURANCE_KEY, SESSION_SECOND_FACTOR_KEY
 from vikno.core.http import client_ip, user_agent
 from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import PendingSignIn
-from vikno.identity.models import SignedInSession, User
+from vikno.identity.models import RoleAssignment, SignedInSession, User
 
 ASSURANCE_KEY = SESSION_ASSURANCE_KEY  # core.access reads it to admit citizens
 METHOD_KEY = "vikno.sign_in_method"
@@ -21,6 +21,9 @@ ACTING_FOR_KEY = "vikno.acting_for"  # the id of the mandate the person is using
 SESSION_ID_KEY = "vikno.session_id"  # the SignedInSession row of this session
 PENDING_KEY = "vikno.eid_pending"
 PASSWORD_STEP_KEY = "vikno.password_step"  # noqa: S105 (a session key) {"user", "at", "kind", "next"}
+# The roles an official held when signing in, for the back office's menu only (every page checks the roles itself):
+# the menu costs no query, a role granted later shows in it at the next sign-in.
+ROLES_KEY = "vikno.roles"
 MAX_PENDING = 5  # sign-ins started in other tabs of the same browser
 
 
@@ -41,16 +44,25 @@ def take_pending(request: HttpRequest, state: str) -> PendingSignIn | None:
 
 def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assurance, second_factor: str = "") -> None:
     """Start the user's session: a new session key (no fixation), then the method, the level of assurance and
-    a tracked-session row the person can see and end. Officials' sessions expire sooner."""
+    a tracked-session row the person can see and end. Officials' sessions expire sooner. Signing in again in the
+    same browser (a step-up to a higher level, or another person) ends the row of the session it replaces."""
     request.session.pop(PASSWORD_STEP_KEY, None)
+    before = request.session.session_key
+    replaced = current_session_id(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if before and request.session.session_key == before:
+        # login() keeps the key when the same person signs in again (a step-up to a higher level): new key too.
+        request.session.cycle_key()
+    now = clock.now()
+    if replaced is not None:
+        SignedInSession.objects.filter(public_id=replaced, ended_at__isnull=True).update(ended_at=now)
     tracked = SignedInSession.objects.create(
         user=user,
         method=method,
         assurance=int(assurance),
         ip_address=client_ip(request),
         user_agent=user_agent(request),
-        last_seen_at=clock.now(),
+        last_seen_at=now,
     )
     request.session[SESSION_ID_KEY] = str(tracked.public_id)
     request.session[METHOD_KEY] = method
@@ -58,7 +70,12 @@ def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assuran
     if second_factor:
         request.session[SECOND_FACTOR_KEY] = second_factor
     if user.is_staff:
+        remember_roles(request.session, user)
         request.session.set_expiry(settings.OFFICIAL_SESSION_SECONDS)
+
+
+def remember_roles(session, user: User) -> None:
+    session[ROLES_KEY] = sorted(set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)))
 
 
 def assurance_of(request: HttpRequest) -> Assurance | None:

@@ -31,9 +31,21 @@ def send_email_verification(user_id: str) -> bool:
 
 
 @task()
-def send_already_registered(email: str) -> bool:
+def send_already_registered(user_id: str) -> bool:
+    """Tell the owner of an account that someone tried to register with its address (given by the account's id:
+    task arguments are stored in the queue, where no e-mail address belongs)."""
+    from vikno.identity.models import User
+
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        return False
+    user = User.objects.filter(pk=key, is_active=True).first()
+    to = (user.email or user.username) if user is not None else ""
+    if "@" not in to:
+        return False
     url = settings.SITE_URL + reverse("identity:password-sign-in")
-    _mail("already_registered", {"url": url}, email)
+    _mail("already_registered", {"url": url}, to)
     return True
 
 

@@ -1,7 +1,7 @@
 """Signing people in for tests without going through the sign-in pages (those have their own tests)."""
 
 from vikno.identity.constants import Assurance
-from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, SECOND_FACTOR_KEY
+from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, SECOND_FACTOR_KEY, remember_roles
 
 
 def sign_in_citizen(client, user, *, assurance: Assurance = Assurance.SUBSTANTIAL, method: str = "eid:demo"):
@@ -18,4 +18,5 @@ def sign_in_official(client, user, *, second_factor: str = "totp"):
     session = client.session
     session[METHOD_KEY] = "password"
     session[SECOND_FACTOR_KEY] = second_factor
+    remember_roles(session, user)
     session.save()

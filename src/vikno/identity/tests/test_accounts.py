@@ -18,7 +18,7 @@ from vikno.core import clock
 from vikno.identity import factors
 from vikno.identity.constants import Assurance, Role
 from vikno.identity.models import RecoveryCode, RoleAssignment, SignedInSession, User
-from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, SECOND_FACTOR_KEY
+from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, ROLES_KEY, SECOND_FACTOR_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,13 @@ def test_registration_sends_a_confirmation_link_and_creates_nothing_else(client,
     assert confirmed.status_code == 200
     user.refresh_from_db()
     assert user.email_verified_at is not None
-    assert actions() == ["identity.account_created", "identity.email_verified"]
+    # The account acknowledges the privacy notice and agrees to e-mail notifications (privacy.rights.consents).
+    assert sorted(actions()) == [
+        "identity.account_created",
+        "identity.email_verified",
+        "privacy.consent_given",
+        "privacy.consent_given",
+    ]
 
 
 def test_registering_a_taken_address_looks_the_same_but_only_warns_the_owner(
@@ -271,5 +277,6 @@ def test_an_official_signs_in_with_a_second_factor_and_gets_a_short_session(clie
     assert client.session.get_expiry_age() == settings.OFFICIAL_SESSION_SECONDS
     assert client.get("/admin/").status_code == 200
     assert client.session[METHOD_KEY] == "password:official"
+    assert client.session[ROLES_KEY] == [Role.EDITOR]  # what the back office's menu offers
     # The citizens' cabinet is not for officials.
     assert client.get(reverse("identity:cabinet")).status_code == 403

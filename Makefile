@@ -16,7 +16,7 @@ SANDBOX_ACQUIRER := $(PYTHON) tools/sandbox-acquirer/server.py --host 127.0.0.1 
   --db var/sandbox-acquirer.sqlite3 --merchant sandbox_vikno_demo:sandbox_vikno_demo_private_key_not_secret
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid sandbox-acquirer bench bench-applications bench-notifications bench-payments bench-privacy system-deps run-deps clean
+.PHONY: help setup run test lint typecheck check-migrations messages demo worker demo-eid sandbox-acquirer bench bench-applications bench-notifications bench-payments bench-audit bench-privacy system-deps run-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ bench-payments: setup ## Print card callbacks per second, statement import and r
 
 bench-privacy: setup ## Print what encryption at rest costs and how fast keys rotate (PostgreSQL; BENCH_ARGS=...)
 	$(PY) bench/privacy_bench.py $(BENCH_ARGS)
+
+bench-audit: setup ## Print audit appends per second (1 and 8 writers), seal and verify figures (PostgreSQL; BENCH_ARGS=...)
+	$(PY) bench/audit_bench.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node packages and local data
 	rm -rf $(VENV) node_modules var src/vikno/web/static/vikno

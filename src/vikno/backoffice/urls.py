@@ -1,10 +1,12 @@
 from django.urls import path
 
 from vikno.backoffice.views import appeals as appeal_views
+from vikno.backoffice.views import audit as audit_views
 from vikno.backoffice.views import case, queue
 from vikno.backoffice.views import feedback as feedback_views
 from vikno.backoffice.views import messages as case_messages
 from vikno.backoffice.views import payments as payment_views
+from vikno.backoffice.views import privacy as privacy_views
 
 app_name = "backoffice"
 
@@ -31,6 +33,7 @@ urlpatterns = [
     path("office/payments/statements/", payment_views.statement_upload, name="statement-upload"),
     path("office/payments/reconciliation/", payment_views.reconciliation, name="reconciliation"),
     path("office/payments/<uuid:payment_id>/", payment_views.payment, name="payment"),
+    path("office/audit/", audit_views.search, name="audit"),
     path("office/appeals/", appeal_views.queue, name="appeals"),
     path("office/appeals/<uuid:appeal_id>/", appeal_views.appeal, name="appeal"),
     path(
@@ -42,4 +45,6 @@ urlpatterns = [
     path("office/appeals/<uuid:appeal_id>/short-term/", appeal_views.short_term, name="appeal-short-term"),
     path("office/appeals/<uuid:appeal_id>/extend/", appeal_views.extend, name="appeal-extend"),
     path("office/appeals/<uuid:appeal_id>/answer/", appeal_views.answer, name="appeal-answer"),
+    path("office/privacy/", privacy_views.queue, name="privacy-requests"),
+    path("office/privacy/<uuid:request_id>/", privacy_views.data_request, name="privacy-request"),
 ]

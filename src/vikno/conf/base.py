@@ -171,6 +171,8 @@ WORKER_SCHEDULE = {
     "vikno.payments.tasks.poll_payments": env_int("VIKNO_PAYMENT_SWEEP_SECONDS", 30),
     "vikno.payments.tasks.issue_missing_receipts": 600,
     "vikno.payments.tasks.send_waiting_refunds": 300,
+    "vikno.audit.tasks.seal_finished_days": 3600,
+    "vikno.privacy.tasks.apply_retention": env_int("VIKNO_RETENTION_INTERVAL_SECONDS", 6 * 3600),
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)
 
@@ -399,6 +401,15 @@ APPEAL_TERM_DAYS = env_int("VIKNO_APPEAL_TERM_DAYS", 30)
 APPEAL_SHORT_TERM_DAYS = env_int("VIKNO_APPEAL_SHORT_TERM_DAYS", 15)
 APPEAL_MAX_TERM_DAYS = env_int("VIKNO_APPEAL_MAX_TERM_DAYS", 45)
 
+# --- Data subjects' rights and retention (vikno.privacy.rights, vikno.privacy.retention; ADR 0011) ---
+# A request to correct or erase personal data is answered within this many calendar days of its receipt
+# (Law of Ukraine "On Personal Data Protection": thirty calendar days).
+PRIVACY_REQUEST_TERM_DAYS = env_int("VIKNO_PRIVACY_REQUEST_TERM_DAYS", 30)
+# Retention periods in days per rule of vikno.privacy.retention, over its defaults: a JSON object such as
+# {"drafts": 90, "decided_applications": 3653}. The scheduled purge handles at most a batch per transaction.
+RETENTION_PERIOD_DAYS: dict[str, int] = json.loads(env_str("VIKNO_RETENTION_PERIOD_DAYS", "{}"))
+RETENTION_BATCH_SIZE = env_int("VIKNO_RETENTION_BATCH_SIZE", 500)
+
 # Notifications by SMS wait for the end of these hours (answers to a person's own SMS do not).
 SMS_QUIET_HOURS = _quiet_hours(env_str("VIKNO_SMS_QUIET_HOURS", "21:00-08:00"))
 
@@ -472,6 +483,11 @@ VIKNO_UPLOAD_TYPES = env_list("VIKNO_UPLOAD_TYPES", ["application/pdf", "image/j
 VIKNO_NEAR_DEADLINE_DAYS = env_int("VIKNO_NEAR_DEADLINE_DAYS", 3)
 # Applicants who have not answered a request for information are reminded this many working days before it is due.
 APPLICANT_REMINDER_DAYS = env_int("VIKNO_APPLICANT_REMINDER_DAYS", 2)
+
+# --- Personal-data access log ---------------------------------------------------------------------------
+# Whether a citizen's "Who looked at my data" page names the official who looked (organisation, role and purpose
+# are always shown). Off by default: turn it on only where the law lets the portal disclose officials' names.
+VIKNO_ACCESS_LOG_SHOWS_OFFICIAL_NAMES = env_bool("VIKNO_ACCESS_LOG_SHOWS_OFFICIAL_NAMES", False)
 
 # --- API ------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -141,4 +141,41 @@ EVENTS: dict[str, Event] = {
         sms=_("Vikno: your question about a service was not published. The reason is in your account."),
         action=_("Go to the service"),
     ),
+    # --- the personal-data access log (vikno.privacy) ---
+    "data_accessed": Event(
+        title=_("{organisation} looked at your personal data"),
+        body=_(
+            "An official of {organisation} opened your personal data on {when} (Kyiv time), while you have no "
+            "application, appeal or question open with it. The purpose recorded: {purpose}.\n\n"
+            "Every look at your data is listed in your account under “Who looked at my data”. If you want to know "
+            "more, choose “Ask why” there: your question goes to the organisation as an appeal and must be answered."
+        ),
+        sms=_("Vikno: {organisation} looked at your data on {when}. See why in your account."),
+        action=_("See who looked at your data"),
+    ),
+    # --- requests about personal data (vikno.privacy.rights) ---
+    "privacy_request_received": Event(
+        title=_("We received your request {reference}"),
+        body=_(
+            "Your request about your personal data ({kind}) is registered with the reference number {reference}.\n\n"
+            "The data protection officer must answer by {due_date}."
+        ),
+        sms=_("Vikno: request {reference} about your personal data received. Answer due by {due_date}."),
+        action=_("View your request"),
+    ),
+    "privacy_request_answered": Event(
+        title=_("Answer to your request {reference}"),
+        body=_("The data protection officer answered your request about your personal data ({kind}): {outcome}."),
+        sms=_("Vikno: your request {reference} about your personal data is answered. Read it in your account."),
+        action=_("Read the answer"),
+    ),
+    # The account is closed, so the answer itself is the message.
+    "privacy_account_erased": Event(
+        title=_("Your data is erased (request {reference})"),
+        body=_("{answer}"),
+        sms=_(
+            "Vikno: your account is erased as you asked (request {reference}). "
+            "Records the law requires are kept until their term ends."
+        ),
+    ),
 }

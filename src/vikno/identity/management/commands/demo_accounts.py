@@ -151,6 +151,25 @@ DEMO_ACCOUNTS = (
         role=Role.CASE_OFFICER,
         group=CASE_OFFICERS_GROUP,
     ),
+    # Oversight of personal data: the audit trail (/office/audit/) and data subjects' requests (/office/privacy/).
+    DemoAccount(
+        email="auditor.kyiv@vikno.localhost",
+        password="Vikno-Auditor-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Віра",
+        last_name="Аудиторка",
+        description="Auditor, Kyiv City Council (searches and exports the audit trail)",
+        organisation="kyiv-city-council",
+        role=Role.AUDITOR,
+    ),
+    DemoAccount(
+        email="dpo@vikno.localhost",
+        password="Vikno-DPO-Demo-2026",  # noqa: S106 - documented demo password
+        first_name="Павло",
+        last_name="Захисник",
+        description="Data protection officer of the platform (erasure and correction requests)",
+        organisation="ministry-of-digital-transformation",
+        role=Role.DATA_PROTECTION_OFFICER,
+    ),
 )
 
 

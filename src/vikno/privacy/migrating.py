@@ -1,7 +1,8 @@
-"""Encrypting columns that held plain text, for data migrations (identity, applications, messaging).
+"""Encrypting columns that held plain text, for data migrations (identity, applications, messaging, ...).
 
 Works on raw rows so that the historical model's encrypted fields never try to decrypt plain text. Run after
-the column's type became text and before anything reads it through the model.
+the column's type became text and before anything reads it through the model. `encryption_step` is the
+operation to put in a migration: backwards it decrypts, so the column's type can go back too.
 """
 
 from __future__ import annotations
@@ -38,6 +39,40 @@ def encrypt_columns(model_label: str, columns: list[str], indexes: dict[str, str
                 )
 
     return forwards
+
+
+def decrypt_columns(model_label: str, columns: list[str]):
+    """The reverse of `encrypt_columns`: every listed column back to plain text (blind indexes are left as they are;
+    reversing the migration that added them drops them)."""
+
+    def backwards(apps, schema_editor):
+        model = apps.get_model(model_label)
+        table = schema_editor.quote_name(model._meta.db_table)
+        pk = schema_editor.quote_name(model._meta.pk.column)
+        label = model._meta.label_lower
+        quoted = [schema_editor.quote_name(column) for column in columns]
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {', '.join(quoted)} FROM {table}")  # noqa: S608 (names, not input)
+            rows = cursor.fetchall()
+        assignments = ", ".join(f"{name} = %s" for name in quoted)
+        with schema_editor.connection.cursor() as cursor:
+            for row_pk, *values in rows:
+                plain = [
+                    crypto.decrypt_text(value, purpose=f"{label}.{column}")
+                    if isinstance(value, str) and value.startswith(crypto.TEXT_PREFIX)
+                    else value
+                    for column, value in zip(columns, values, strict=True)
+                ]
+                cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*plain, row_pk])  # noqa: S608
+
+    return backwards
+
+
+def encryption_step(model_label: str, columns: list[str], indexes: dict[str, str] | None = None):
+    """The migration operation: encrypt the columns (and fill the indexes) forwards, decrypt them backwards."""
+    from django.db import migrations
+
+    return migrations.RunPython(encrypt_columns(model_label, columns, indexes), decrypt_columns(model_label, columns))
 
 
 def _seal(value, *, purpose: str):

@@ -114,6 +114,11 @@ def _official_refusal(actor: User, official: User) -> Refusal | None:
     return None
 
 
+# Roles whose power reaches every citizen, whatever organisation they are held in (the data protection officer
+# erases any account): only the platform administrator grants or removes them, never an organisation admin.
+PLATFORM_ROLES = (Role.DATA_PROTECTION_OFFICER,)
+
+
 def role_grant_refusal(*, actor: User, official: User, organisation: Organisation, role: str) -> Refusal | None:
     """Why the actor may not grant the role, or None when they may."""
     refusal = _official_refusal(actor, official)
@@ -124,6 +129,8 @@ def role_grant_refusal(*, actor: User, official: User, organisation: Organisatio
     ids = administered_organisation_ids(actor)
     if ids is not None and organisation.pk not in ids:
         return Refusal("organisation", _("You do not administer this organisation."))
+    if role in PLATFORM_ROLES and not actor.is_superuser:
+        return Refusal("role", _("Only the platform administrator appoints data protection officers."))
     if role == Role.ORGANISATION_ADMIN and not _appoints_admins_in(actor, organisation):
         return Refusal(
             "role",
@@ -143,6 +150,8 @@ def role_revoke_refusal(*, actor: User, assignment: RoleAssignment) -> Refusal |
     ids = administered_organisation_ids(actor)
     if ids is not None and assignment.organisation_id not in ids:
         return Refusal("organisation", _("You do not administer this organisation."))
+    if assignment.role in PLATFORM_ROLES and not actor.is_superuser:
+        return Refusal("role", _("Only the platform administrator removes data protection officers."))
     if assignment.role == Role.ORGANISATION_ADMIN and not _appoints_admins_in(actor, assignment.organisation):
         return Refusal("role", _("Only the platform administrator removes organisation admins at the top of a tree."))
     return None

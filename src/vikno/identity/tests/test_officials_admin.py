@@ -313,6 +313,7 @@ def test_role_choices_are_limited_to_the_admins_scope_without_themselves(client,
         ("justice_clerk", "agency", Role.EDITOR, "user"),  # an official of another authority
         ("clerk", "justice", Role.EDITOR, "organisation"),  # in another authority
         ("editor", "agency", Role.ORGANISATION_ADMIN, "role"),  # an admin at the top of the admin's own tree
+        ("clerk", "office", Role.DATA_PROTECTION_OFFICER, "role"),  # reaches every citizen: the platform's to give
     ],
 )
 def test_organisation_admin_cannot_grant_outside_their_reach(client, world, who, where, role, field):
@@ -339,6 +340,18 @@ def test_organisation_admin_appoints_admins_below_their_own_organisation_only(wo
         officials.role_grant(
             actor=world.admin, official=world.editor, organisation=world.agency, role=Role.ORGANISATION_ADMIN
         )
+
+
+def test_only_the_platform_admin_appoints_and_removes_data_protection_officers(world):
+    assignment = officials.role_grant(
+        actor=world.root, official=world.clerk, organisation=world.office, role=Role.DATA_PROTECTION_OFFICER
+    )
+    assert assignment.role == Role.DATA_PROTECTION_OFFICER
+    with pytest.raises(PermissionDenied):
+        officials.role_revoke(actor=world.admin, assignment=assignment)
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    officials.role_revoke(actor=world.root, assignment=assignment)
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
 
 
 def test_platform_admin_appoints_admins_at_the_top_of_a_tree(client, world):

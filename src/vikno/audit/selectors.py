@@ -20,6 +20,7 @@ from django.db.models import CharField, Func, Q, QuerySet
 
 from vikno.audit.models import AuditRecord
 from vikno.audit.sealing import SEAL_ZONE
+from vikno.core.identifiers import uuid_or_none
 from vikno.identity.constants import Role
 from vikno.identity.selectors import organisation_ids_for_role, person_by_rnokpp
 
@@ -121,10 +122,12 @@ def auditor_organisations(*, scope: set | None):
 
 
 def person_find(text: str):
-    """The account a taxpayer number or an e-mail address names, or None."""
+    """The account a taxpayer number, an e-mail address, or an account id (the search's own links) names, or None."""
     text = (text or "").strip()
     if not text:
         return None
+    if (account_id := uuid_or_none(text)) is not None:
+        return apps.get_model("identity", "User").objects.filter(pk=account_id).first()
     if "@" in text:
         return apps.get_model("identity", "User").objects.filter(email__iexact=text).order_by("date_joined").first()
     return person_by_rnokpp(text)

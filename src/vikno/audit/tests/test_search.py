@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 SEARCH = "/en/office/audit/"
 QUERIES = 11
 DAY = dt.date(2026, 11, 20)
+PERSON_ELSEWHERE = "None of the organisations you audit has records about a person with this taxpayer number or e-mail"
 
 
 @pytest.fixture
@@ -157,8 +158,16 @@ def test_by_organisation_action_and_time(client, world):
 @pytest.mark.parametrize(
     ("query", "field", "error"),
     [
-        ("?person=0000000000", "person", "No account has this taxpayer number or e-mail address"),
-        ("?person=nobody@example.com", "person", "No account has this taxpayer number or e-mail address"),
+        (
+            "?person=0000000000",
+            "person",
+            PERSON_ELSEWHERE,
+        ),
+        (
+            "?person=nobody@example.com",
+            "person",
+            PERSON_ELSEWHERE,
+        ),
         ("?official=olena@example.com", "official", "No official has this e-mail address"),
         ("?case=26-0000-0000-0", "case", "None of the organisations you audit has a case with this reference number"),
         ("?start=2026-02-30", "start", "Enter a real date, like 2026-11-27"),
@@ -173,8 +182,14 @@ def test_bad_filters_are_explained(client, world, query, field, error):
     assert not AuditRecord.objects.filter(action__startswith="audit.").exists()
 
 
-def test_another_organisations_case_and_organisation_are_not_the_auditors(client, world):
-    """Whether a case exists elsewhere is not the auditor's to learn: the same answer as for none."""
+def test_another_organisations_case_organisation_and_person_are_not_the_auditors(client, world):
+    """Whether a case, or a person's account, exists elsewhere is not the auditor's to learn: the same answer as
+    for none."""
+    only_elsewhere = citizen(email="andrii@example.com")
+    record(actor=only_elsewhere, action="applications.submitted", target=world.cases[world.c])
+    for person in (only_elsewhere.rnokpp, "andrii@example.com"):
+        response = look(client, world.auditor_a, f"?person={person}", status=400)
+        assert response.context["form"].errors == {"person": [PERSON_ELSEWHERE]}
     response = look(client, world.auditor_a, f"?case={world.cases[world.c].reference}", status=400)
     assert response.context["form"].errors == {
         "case": ["None of the organisations you audit has a case with this reference number"]
@@ -196,6 +211,20 @@ def test_each_look_is_recorded_with_its_filters_and_never_the_number_searched_fo
     assert world.olena.rnokpp not in str(viewed.details)
     # The look shows on the next one, and in the records about the person.
     assert look(client, world.auditor_a).context["rows"][0][0] == viewed
+
+
+def test_the_form_is_posted_so_a_taxpayer_number_never_appears_in_an_address(client, world):
+    sign_in_official(client, world.auditor_a)
+    posted = client.post(SEARCH, {"person": world.olena.rnokpp, "action": "applications."})
+    assert posted.status_code == 302
+    assert posted["Location"] == f"{SEARCH}?person={world.olena.pk}&action=applications."
+    assert world.olena.rnokpp not in posted["Location"]
+    page = client.get(posted["Location"])
+    assert shown(page, world) == ["a-submitted", "a-assigned"]
+    assert world.olena.rnokpp not in page.context["filter_query"]
+    refused = client.post(SEARCH, {"person": "0000000000"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {"person": [PERSON_ELSEWHERE]}
 
 
 def test_searching_by_a_person_is_in_their_who_looked_log_and_other_searches_are_not(client, world):

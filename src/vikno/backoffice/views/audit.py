@@ -10,13 +10,14 @@ from collections.abc import Iterator
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from vikno.audit import selectors
 from vikno.audit.services import trail_search_record
@@ -89,8 +90,15 @@ class AuditSearchForm(forms.Form):
         if not text:
             return None
         person = selectors.person_find(text)
-        if person is None:
-            raise forms.ValidationError(_("No account has this taxpayer number or e-mail address"))
+        # The same answer whether the person has no account or only records the auditor may not read: whether a
+        # taxpayer number or an address has an account anywhere is not the auditor's to learn.
+        if (
+            person is None
+            or not selectors.records_for_auditor(scope=self.scope, filters=selectors.Filters(person=person)).exists()
+        ):
+            raise forms.ValidationError(
+                _("None of the organisations you audit has records about a person with this taxpayer number or e-mail")
+            )
         return person
 
     def clean_official(self):
@@ -141,9 +149,11 @@ def _scope(request: HttpRequest) -> set | None:
 
 @official
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponseBase:
     scope = _scope(request)
+    if request.method == "POST":
+        return _search_posted(request, scope)
     form = AuditSearchForm(request.GET, scope=scope)
     if not form.is_valid():
         return render(request, "backoffice/audit/search.html", {"form": form, "rows": None}, status=400)
@@ -177,6 +187,23 @@ def search(request: HttpRequest) -> HttpResponseBase:
         "export_limit": EXPORT_LIMIT,
     }
     return render(request, "backoffice/audit/search.html", context)
+
+
+def _search_posted(request: HttpRequest, scope) -> HttpResponseBase:
+    """The search form is posted, so that a taxpayer number or an e-mail typed in it never appears in an address
+    (addresses end up in proxies' and browsers' logs and history); its result page is the same search by the
+    account's id."""
+    form = AuditSearchForm(request.POST, scope=scope)
+    if not form.is_valid():
+        return render(request, "backoffice/audit/search.html", {"form": form, "rows": None}, status=400)
+    query = QueryDict(mutable=True)
+    for name in ("person", "official", "case", "organisation", "action", "start", "end"):
+        value = request.POST.get(name, "").strip()
+        if value:
+            query[name] = value
+    if form.cleaned_data["person"] is not None:
+        query["person"] = str(form.cleaned_data["person"].pk)
+    return redirect(f"{reverse('backoffice:audit')}?{query.urlencode()}")
 
 
 CSV_HEADER = [

@@ -24,7 +24,7 @@ class Notification(BaseModel):
     subject_type = models.CharField(max_length=50, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"))
+    body = EncryptedTextField(_("text"))  # may quote what an official wrote to the person: encrypted at rest
     url = models.CharField(max_length=500, blank=True)
     action = models.CharField(max_length=100, blank=True)
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)

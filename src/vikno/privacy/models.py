@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.models import BaseModel
+from vikno.privacy.fields import EncryptedTextField
 from vikno.privacy.rights.constants import OPEN_STATES, ConsentKey, ConsentMethod, RequestKind, RequestState
 
 
@@ -119,7 +120,7 @@ class DataSubjectRequest(BaseModel):
         related_name="data_subject_requests",
     )
     kind = models.CharField(_("request"), max_length=20, choices=RequestKind.choices)
-    text = models.TextField(_("what the person wrote"), blank=True)
+    text = EncryptedTextField(_("what the person wrote"), blank=True)  # often the corrected personal data itself
     received_at = models.DateTimeField(_("received on"))
     due_date = models.DateField(_("answer due by"))
     state = models.CharField(_("status"), max_length=20, choices=RequestState.choices, default=RequestState.RECEIVED)
@@ -131,7 +132,7 @@ class DataSubjectRequest(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True)
     handled_at = models.DateTimeField(_("answered on"), null=True, blank=True)
     # What an erasure removed and what it kept, and until when (counts, references and dates; no names).
     report = models.JSONField(default=dict, blank=True)

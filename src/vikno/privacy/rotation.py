@@ -109,7 +109,10 @@ def _rotate_files(current: str, report: RotationReport, dry_run: bool) -> None:
             if file_name.endswith(".rotating"):
                 continue
             name = str((Path(directory) / file_name).relative_to(root))
-            data = storage.read_raw(name)
+            try:
+                data = storage.read_raw(name)
+            except FileNotFoundError:  # deleted meanwhile (erasure, retention): nothing to rotate
+                continue
             if crypto.is_encrypted_bytes(data) and crypto.bytes_key_id(data) == current:
                 continue
             if dry_run:

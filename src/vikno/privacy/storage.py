@@ -30,14 +30,20 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             return stored.read()
 
     def write_raw(self, name, data: bytes) -> None:
-        """Replace a file's stored bytes in place (key rotation), through a temporary file and an atomic rename."""
+        """Replace a file's stored bytes in place (key rotation), through a temporary file and an atomic rename;
+        a file deleted meanwhile (erasure, retention) is not brought back."""
         import os
 
         path = self.path(name)
+        if not os.path.exists(path):
+            return
         temporary = f"{path}.rotating"
         with open(temporary, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, 0o600)
+        if not os.path.exists(path):
+            os.remove(temporary)
+            return
         os.replace(temporary, path)

@@ -8,6 +8,7 @@ These write the account row directly, like the erasure (ADR 0011); identity has 
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from vikno.audit.services import record
 from vikno.core import clock
 from vikno.identity.models import User
 from vikno.messaging.notifications import email_direct
+from vikno.privacy import crypto
 from vikno.privacy.rights.exceptions import RightsRefused
 
 EMAIL_CHANGE_SALT = "vikno.privacy.email-change"
@@ -53,8 +55,20 @@ def profile_correct(*, person: User, first_name: str, last_name: str, source_ip:
 
 
 def email_change_token(user: User, email: str) -> str:
-    """Proves the new address: bound to the account and to its current address, so it works once."""
-    return signing.dumps({"user": str(user.pk), "from": user.email, "to": email}, salt=EMAIL_CHANGE_SALT)
+    """Proves the new address: bound to the account and to its current address, so it works once. The addresses
+    are sealed (privacy.crypto): the link is a URL, and URLs end up in proxies' and browsers' logs."""
+    addresses = json.dumps({"from": user.email, "to": email})
+    sealed = crypto.encrypt_text(addresses, purpose=EMAIL_CHANGE_SALT)
+    return signing.dumps({"user": str(user.pk), "sealed": sealed}, salt=EMAIL_CHANGE_SALT)
+
+
+def _email_change_read(token: str) -> dict:
+    data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_HOURS * 3600)
+    try:
+        addresses = json.loads(crypto.decrypt_text(str(data.get("sealed", "")), purpose=EMAIL_CHANGE_SALT))
+    except (crypto.DecryptionFailed, ValueError):
+        raise signing.BadSignature("the addresses do not open") from None
+    return {"user": data.get("user"), "from": addresses.get("from"), "to": addresses.get("to")}
 
 
 def _send(person: User, what: str, to: str, template: str, context: dict) -> None:
@@ -85,7 +99,7 @@ def email_change_confirm(*, person: User, token: str, source_ip: str | None = No
     """Make the address in the link the account's. Returns it; raises RightsRefused for a forged, expired, used
     or someone else's link, or an address another account has."""
     try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_HOURS * 3600)
+        data = _email_change_read(token)
     except signing.BadSignature as error:
         raise RightsRefused(_("This link does not work. It may be old or already used: ask for a new one.")) from error
     locked = User.objects.select_for_update().get(pk=person.pk)

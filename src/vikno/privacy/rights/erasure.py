@@ -302,12 +302,16 @@ def _remove(person: User, *, officer, now) -> tuple[dict[str, int], list[str]]:
 
 
 def _direct_deliveries(person: User):
-    """Messages sent to the person outside notifications: phone confirmation codes and e-mail change links."""
+    """Messages sent to the person outside notifications: phone confirmation codes, e-mail change links, and
+    anything else addressed to their phone or e-mail (answers to their SMS), found through the address's index."""
     from vikno.messaging.models import Delivery
+    from vikno.privacy.fields import blind_index_for
 
+    addresses = [blind_index_for(Delivery, "to", a) for a in (person.phone, person.email) if a]
     return Delivery.objects.filter(
         Q(key__startswith=PHONE_CODE_KEYS.format(person=person.pk))
         | Q(key__startswith=EMAIL_CHANGE_KEYS.format(person=person.pk))
+        | Q(to_index__in=addresses, notification__isnull=True)
     )
 
 

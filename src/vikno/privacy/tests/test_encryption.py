@@ -294,4 +294,7 @@ def test_every_column_holding_identifiers_or_what_a_person_wrote_is_encrypted():
         "payments.banktransfer.remittance",
         "payments.banktransfer.payer_name",
         "payments.banktransfer.payer_iban",
+        "messaging.notification.body",
+        "privacy.datasubjectrequest.text",
+        "privacy.datasubjectrequest.answer",
     }

@@ -96,6 +96,7 @@ def life(now, applicant, service, officer, authority, other_citizen):
     email_direct(
         to="new-olena@example.com", subject="Vikno", text="Confirm it", key=f"email-change:{applicant.pk}:link:1"
     )
+    sms_direct(to=applicant.phone, text="Vikno: application 26-...: sent.", key="sms-reply:gateway-7")
     data_access_record(official=officer, subject=applicant, target=done, purpose="processing")
     other_notice_count = Notification.objects.filter(recipient=other_citizen).count()
     return {
@@ -151,6 +152,7 @@ def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
     assert not PublicQuestion.objects.filter(pk=life["waiting"].pk).exists()
     assert not Delivery.objects.filter(key__startswith=f"phone-code:{applicant.pk}:").exists()
     assert not Delivery.objects.filter(key__startswith=f"email-change:{applicant.pk}:").exists()
+    assert not Delivery.objects.filter(key="sms-reply:gateway-7").exists()  # an answer to their SMS
     # Kept, each under its rule.
     done = Application.objects.get(pk=life["done"].pk)
     assert done.answers["full_name"] == "Шевченко Олена Петрівна"

@@ -24,6 +24,7 @@ def demo_organisations():
     OrganisationFactory(slug="state-migration-service", parent=ministry)
     OrganisationFactory(slug="kyiv-city-council")
     OrganisationFactory(slug="pension-fund")
+    OrganisationFactory(slug="ministry-of-digital-transformation")
 
 
 def test_the_demo_values_are_valid_codes():
@@ -47,6 +48,14 @@ def test_demo_accounts_add_an_organisation_admin_and_olena_with_two_mandates(dem
     assert list(admin.role_assignments.values_list("organisation__slug", "role", "includes_subordinates")) == [
         ("state-migration-service", Role.ORGANISATION_ADMIN, True)
     ]
+    # The oversight roles of issue 7, so that `make run` can show the audit trail and the officer's queue.
+    for email, slug, role in (
+        ("auditor.kyiv@vikno.localhost", "kyiv-city-council", Role.AUDITOR),
+        ("dpo@vikno.localhost", "ministry-of-digital-transformation", Role.DATA_PROTECTION_OFFICER),
+    ):
+        account = User.objects.get(username=email)
+        assert account.is_staff and not account.is_superuser
+        assert list(account.role_assignments.values_list("organisation__slug", "role")) == [(slug, role)]
     olena = person_by_rnokpp("3221512000")
     assert not olena.is_staff and not olena.has_usable_password()
     assert (olena.last_name, olena.first_name, olena.birth_date) == ("Шевченко", "Олена", dt.date(1988, 3, 14))

@@ -22,7 +22,7 @@ class DataAccess(models.Model):
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("catalog.Organisation", null=True, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)  # the roles held there, comma-separated
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_accesses", verbose_name=_("whose data")
     )

@@ -39,9 +39,11 @@ class UuidText(Func):
         return self.as_sql(compiler, connection, template=self.SQLITE, **extra_context)
 
 
-def _objects(object_type: str, model: str, **lookup: Any) -> Q:
-    rows = apps.get_model(model).objects.filter(**lookup).annotate(as_text=UuidText("pk")).values("as_text")
-    return Q(object_type=object_type, object_id__in=rows)
+def _objects(model: str, **lookup: Any) -> Q:
+    """Records about the rows of `model` (an app label and model name) that match the lookup."""
+    found = apps.get_model(model)
+    rows = found.objects.filter(**lookup).annotate(as_text=UuidText("pk")).values("as_text")
+    return Q(object_type=found._meta.label_lower, object_id__in=rows)
 
 
 def about_organisations(ids) -> Q:
@@ -50,21 +52,19 @@ def about_organisations(ids) -> Q:
     return (
         Q(object_type="catalog.organisation", object_id__in=[str(pk) for pk in ids])
         | Q(actor__organisation_id__in=ids)
-        | _objects("identity.user", "identity.User", organisation_id__in=ids)
-        | _objects("applications.application", "applications.Application", organisation_id__in=ids)
-        | _objects(
-            "applications.servicedefinition", "applications.ServiceDefinition", service__competent_authority_id__in=ids
-        )
-        | _objects("catalog.publicservice", "catalog.PublicService", competent_authority_id__in=ids)
-        | _objects("payments.fee", "payments.Fee", organisation_id__in=ids)
-        | _objects("payments.payment", "payments.Payment", fee__organisation_id__in=ids)
-        | _objects("payments.feeaccount", "payments.FeeAccount", organisation_id__in=ids)
-        | _objects("payments.bankstatement", "payments.BankStatement", organisation_id__in=ids)
-        | _objects("messaging.applicationmessage", "messaging.ApplicationMessage", application__organisation_id__in=ids)
-        | _objects("appeals.appeal", "appeals.Appeal", organisation_id__in=ids)
-        | _objects("documents.issueddocument", "documents.IssuedDocument", organisation_id__in=ids)
-        | _objects("feedback.rating", "feedback.Rating", organisation_id__in=ids)
-        | _objects("feedback.publicquestion", "feedback.PublicQuestion", service__competent_authority_id__in=ids)
+        | _objects("identity.User", organisation_id__in=ids)
+        | _objects("applications.Application", organisation_id__in=ids)
+        | _objects("applications.ServiceDefinition", service__competent_authority_id__in=ids)
+        | _objects("catalog.PublicService", competent_authority_id__in=ids)
+        | _objects("payments.Fee", organisation_id__in=ids)
+        | _objects("payments.Payment", fee__organisation_id__in=ids)
+        | _objects("payments.FeeAccount", organisation_id__in=ids)
+        | _objects("payments.BankStatement", organisation_id__in=ids)
+        | _objects("messaging.ApplicationMessage", application__organisation_id__in=ids)
+        | _objects("appeals.Appeal", organisation_id__in=ids)
+        | _objects("documents.IssuedDocument", organisation_id__in=ids)
+        | _objects("feedback.Rating", organisation_id__in=ids)
+        | _objects("feedback.PublicQuestion", service__competent_authority_id__in=ids)
     )
 
 
@@ -74,14 +74,14 @@ def about_person(person) -> Q:
     return (
         Q(actor=person)
         | Q(object_type="identity.user", object_id=str(person.pk))
-        | _objects("applications.application", "applications.Application", applicant=person)
-        | _objects("payments.fee", "payments.Fee", payer=person)
-        | _objects("payments.payment", "payments.Payment", fee__payer=person)
-        | _objects("messaging.applicationmessage", "messaging.ApplicationMessage", application__applicant=person)
-        | _objects("appeals.appeal", "appeals.Appeal", citizen=person)
-        | _objects("identity.mandate", "identity.Mandate", representative=person)
-        | _objects("documents.issueddocument", "documents.IssuedDocument", holder=person)
-        | _objects("feedback.rating", "feedback.Rating", application__applicant=person)
+        | _objects("applications.Application", applicant=person)
+        | _objects("payments.Fee", payer=person)
+        | _objects("payments.Payment", fee__payer=person)
+        | _objects("messaging.ApplicationMessage", application__applicant=person)
+        | _objects("appeals.Appeal", citizen=person)
+        | _objects("identity.Mandate", representative=person)
+        | _objects("documents.IssuedDocument", holder=person)
+        | _objects("feedback.Rating", application__applicant=person)
     )
 
 
@@ -89,12 +89,11 @@ def about_case(application) -> Q:
     """Records about one application: the case, its fee and payments, messages, rating and result."""
     return (
         Q(object_type="applications.application", object_id=str(application.pk))
-        | _objects("payments.fee", "payments.Fee", application=application)
-        | _objects("payments.payment", "payments.Payment", fee__application=application)
-        | _objects("messaging.applicationmessage", "messaging.ApplicationMessage", application=application)
-        | _objects("feedback.rating", "feedback.Rating", application=application)
+        | _objects("payments.Fee", application=application)
+        | _objects("payments.Payment", fee__application=application)
+        | _objects("messaging.ApplicationMessage", application=application)
+        | _objects("feedback.Rating", application=application)
         | _objects(
-            "documents.issueddocument",
             "documents.IssuedDocument",
             source_type="applications.application",
             source_id=str(application.pk),

@@ -4,6 +4,8 @@ Files are small (uploads are capped by VIKNO_UPLOAD_MAX_BYTES), so each is seale
 written before encryption was switched on is read as it is, until `manage.py rotate_data_keys` encrypts it.
 """
 
+import os
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
@@ -32,8 +34,6 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def write_raw(self, name, data: bytes) -> None:
         """Replace a file's stored bytes in place (key rotation), through a temporary file and an atomic rename;
         a file deleted meanwhile (erasure, retention) is not brought back."""
-        import os
-
         path = self.path(name)
         if not os.path.exists(path):
             return

@@ -71,7 +71,9 @@ def returned(request: HttpRequest, application_id) -> HttpResponse:
     if payment is not None and payment.is_open:
         polling.payment_check(payment=payment, by_payer=True)
         payment.refresh_from_db()
-        fee.refresh_from_db()
+    # Read after the payment: a callback committed between the two reads would otherwise show a paid payment
+    # beside an unpaid fee ("did not go through").
+    fee.refresh_from_db()
     return render(request, "payments/returned.html", {"fee": fee, "payment": payment, "application": fee.application})
 
 

@@ -66,6 +66,27 @@ def test_coming_back_from_the_acquirer_tells_what_happened(payer, awaiting, clie
     assert payer.get(f"/cabinet/applications/{awaiting.pk}/pay/")["Location"] == f"/cabinet/applications/{awaiting.pk}/"
 
 
+def test_a_callback_arriving_while_the_page_is_read_still_shows_the_payment_received(payer, awaiting, monkeypatch):
+    """The acquirer's callback commits after the page has read the fee and before it reads the payment (the race
+    the browser test once lost): the payer sees the payment received, never "did not go through"."""
+    from vikno.payments import views
+
+    payment, _checkout = services.card_checkout_start(
+        fee=awaiting.fee, language="uk", result_url="http://testserver/", server_url="http://testserver/"
+    )
+    read_fee = views._fee
+
+    def fee_then_callback(request, application_id):
+        fee = read_fee(request, application_id)
+        assert Client().post(CALLBACK, acquirer_says(payment, "success")).status_code == 200
+        return fee
+
+    monkeypatch.setattr(views, "_fee", fee_then_callback)
+    page = payer.get(f"/cabinet/applications/{awaiting.pk}/pay/returned/").content.decode()
+    assert '<h1 class="govuk-panel__title">Оплату отримано</h1>' in page
+    assert "Оплата не пройшла" not in page
+
+
 def test_the_payments_list_and_receipts_are_the_payers_own(payer, awaiting, signing_pki):
     payment = paid(awaiting, Client())
     receipts.receipt_issue(payment_id=str(payment.pk))

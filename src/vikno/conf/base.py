@@ -250,6 +250,10 @@ EID_SIGN_IN_TTL = env_int("VIKNO_EID_SIGN_IN_TTL", 600)
 SECURE_COOKIES = env_bool("VIKNO_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Over HTTPS the cookies carry the __Host- prefix: browsers then keep them only when Secure, for the whole site
+# and for this host alone, so neither a subdomain nor a plain-HTTP page can plant or overwrite them.
+SESSION_COOKIE_NAME = "__Host-vikno-session" if SECURE_COOKIES else "vikno-session"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms (and passkeys.js) carry the token from the page
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True

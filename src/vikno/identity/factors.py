@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vikno.audit.services import record
 from vikno.core import clock
+from vikno.identity.alerts import security_alert
 from vikno.identity.models import RecoveryCode, User
 
 RECOVERY_CODE_COUNT = 10
@@ -66,10 +67,14 @@ def totp_confirm(*, user: User, code: str, source_ip: str | None) -> bool:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(code):
         return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    replaced, _ = TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(actor=user, action="identity.factor_added", target=user, source_ip=source_ip, details={"factor": "totp"})
+    if replaced:
+        security_alert(user=user, change="totp_replaced")
+    elif user.passkeys.exists():  # not the account's first factor, set up while it is created
+        security_alert(user=user, change="totp_added")
     return True
 
 
@@ -81,11 +86,14 @@ def totp_verify(*, user: User, code: str) -> bool:
 
 @transaction.atomic
 def totp_remove(*, user: User, source_ip: str | None) -> None:
+    had_one = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     if deleted:
         record(
             actor=user, action="identity.factor_removed", target=user, source_ip=source_ip, details={"factor": "totp"}
         )
+    if had_one:
+        security_alert(user=user, change="totp_removed")
 
 
 # --- Recovery codes ---------------------------------------------------------------------------------------
@@ -98,9 +106,11 @@ def _hash(code: str) -> str:
 def recovery_codes_generate(*, user: User, source_ip: str | None) -> list[str]:
     """A new set of codes, replacing any old ones; shown once, never stored in clear."""
     codes = ["".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(8)) for _ in range(RECOVERY_CODE_COUNT)]
-    RecoveryCode.objects.filter(user=user).delete()
+    replaced, _ = RecoveryCode.objects.filter(user=user).delete()
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_hash(code)) for code in codes)
     record(actor=user, action="identity.recovery_codes_generated", target=user, source_ip=source_ip)
+    if replaced:
+        security_alert(user=user, change="recovery_codes_replaced")
     return [f"{code[:4]}-{code[4:]}" for code in codes]
 
 
@@ -115,4 +125,6 @@ def recovery_code_use(*, user: User, code: str, source_ip: str | None) -> bool:
     match.used_at = clock.now()
     match.save(update_fields=["used_at"])
     record(actor=user, action="identity.recovery_code_used", target=user, source_ip=source_ip)
+    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    security_alert(user=user, change="recovery_code_used", left=left)
     return True

@@ -39,6 +39,7 @@ from webauthn.helpers.structs import (
 
 from vikno.audit.services import record
 from vikno.core import clock
+from vikno.identity.alerts import security_alert
 from vikno.identity.models import Passkey, User
 
 CHALLENGE_KEY = "vikno.passkey_challenge"
@@ -154,6 +155,8 @@ def passkey_register(
     except WebAuthnException as error:
         raise PasskeyRefused("invalid") from error
     transports = [transport.value for transport in credential.response.transports or []]
+    # Not the account's first factor (set up while it is created): the person is told.
+    had_a_factor = user.passkeys.exists() or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     try:
         with transaction.atomic():
             passkey = Passkey.objects.create(
@@ -167,6 +170,8 @@ def passkey_register(
     except IntegrityError as error:  # the same credential registered before (by this person or another)
         raise PasskeyRefused("registered_already") from error
     record(actor=user, action="identity.factor_added", target=user, source_ip=source_ip, details={"factor": "passkey"})
+    if had_a_factor:
+        security_alert(user=user, change="passkey_added", name=passkey.name)
     return passkey
 
 
@@ -242,3 +247,4 @@ def passkey_remove(*, user: User, passkey_id: str | uuid.UUID, source_ip: str | 
     record(
         actor=user, action="identity.factor_removed", target=user, source_ip=source_ip, details={"factor": "passkey"}
     )
+    security_alert(user=user, change="passkey_removed", name=passkey.name)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from vikno.audit.services import record
 from vikno.core import clock
+from vikno.identity.alerts import security_alert
 from vikno.identity.models import User
 from vikno.messaging.notifications import sms_direct
 from vikno.messaging.selectors import direct_sms_count
@@ -74,8 +75,11 @@ def phone_confirm(*, user: User, code: str, session, source_ip: str | None) -> s
         session[SESSION_KEY] = pending
         raise PhoneRefused(_("The code is not right. Check the SMS and try again."))
     locked = User.objects.select_for_update().get(pk=user.pk)
+    previous = locked.phone
     locked.phone = pending["number"]
     locked.save(update_fields=["phone"])
     session.pop(SESSION_KEY, None)
     record(actor=user, action="identity.phone_changed", target=user, source_ip=source_ip)
+    if previous and previous != locked.phone:
+        security_alert(user=locked, change="phone_changed")
     return locked.phone

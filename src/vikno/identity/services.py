@@ -11,6 +11,7 @@ from django.db import transaction
 from vikno.audit.services import record
 from vikno.core import clock, phone, rnokpp
 from vikno.identity import tasks
+from vikno.identity.alerts import security_alert
 from vikno.identity.constants import Assurance
 from vikno.identity.eid.client import EidError, VerifiedIdentity
 from vikno.identity.models import EidIdentity, SignedInSession, User
@@ -262,4 +263,5 @@ def password_reset(*, user: User, token: str, password: str, source_ip: str | No
     locked.save(update_fields=["password"])
     SignedInSession.objects.filter(user=locked, ended_at__isnull=True).update(ended_at=clock.now())
     record(actor=locked, action="identity.password_reset", target=locked, source_ip=source_ip)
+    security_alert(user=locked, change="password_changed")
     return True

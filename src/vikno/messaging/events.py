@@ -14,6 +14,7 @@ class Event:
     body: Promise  # paragraphs separated by a blank line
     sms: Promise
     action: Promise | str = ""
+    security: bool = False  # sent by e-mail even to people who chose no e-mails
 
 
 EVENTS: dict[str, Event] = {
@@ -152,6 +153,19 @@ EVENTS: dict[str, Event] = {
         ),
         sms=_("Vikno: {organisation} looked at your data on {when}. See why in your account."),
         action=_("See who looked at your data"),
+    ),
+    # --- the ways into the account (vikno.identity.alerts) ---
+    "sign_in_changed": Event(
+        title=_("A change to how you sign in to Vikno"),
+        body=_(
+            "{change}, on {when} (Kyiv time).\n\n"
+            "If this was you, there is nothing to do. If it was not, someone else may be able to sign in as you: "
+            "sign in, check the ways to sign in and the devices on your security page, sign out everywhere else "
+            "and change your password. You can also ask for help at any service centre."
+        ),
+        sms=_("Vikno: a change to how you sign in, on {when}. Not you? Check the security page of your account."),
+        action=_("Check your account's security"),
+        security=True,
     ),
     # --- requests about personal data (vikno.privacy.rights) ---
     "privacy_request_received": Event(

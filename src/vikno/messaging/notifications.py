@@ -60,7 +60,7 @@ def notify(
                     url=path,
                     action=str(spec.action),
                 )
-                deliveries = _deliveries(notification, str(spec.sms).format_map(values))
+                deliveries = _deliveries(notification, str(spec.sms).format_map(values), always_email=spec.security)
         except IntegrityError:  # another transaction told the same event at the same moment
             return Notification.objects.get(key=key)
     for delivery in deliveries:
@@ -76,10 +76,10 @@ def _written(value: Any) -> str:
     return str(value)
 
 
-def _deliveries(notification: Notification, sms_text: str) -> list[Delivery]:
+def _deliveries(notification: Notification, sms_text: str, *, always_email: bool = False) -> list[Delivery]:
     recipient = notification.recipient
     made = []
-    if recipient.notify_by_email and recipient.email:
+    if (recipient.notify_by_email or always_email) and recipient.email:
         made.append(
             _delivery(
                 notification,

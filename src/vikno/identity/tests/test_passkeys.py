@@ -17,6 +17,7 @@ import cbor2
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
@@ -383,7 +384,7 @@ def options(browser: Client, name: str) -> str:
 def after_password(user: User, *, office: bool = False) -> Client:
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(OFFICE if office else SIGN_IN)
-    token = page.cookies["csrftoken"].value
+    token = page.cookies[settings.CSRF_COOKIE_NAME].value
     response = browser.post(
         OFFICE if office else SIGN_IN, {"email": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token}
     )

@@ -106,6 +106,20 @@ def test_production_mode_refuses_unsafe_settings(change, complaint):
     assert "started" not in result.stdout
 
 
+def test_production_cookies_carry_the_host_prefix_secure_for_the_whole_site():
+    code = SETUP + (
+        "; from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH, "
+        "s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN)"
+    )
+    result = _run_python(code, **SAFE_PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "started",
+        *["__Host-vikno-session", "__Host-csrftoken", "True", "True", "/", "/", "None", "None"],
+    ]
+
+
 def test_production_mode_starts_on_safe_settings_and_logs_json_lines():
     code = SETUP + "; import logging; logging.getLogger('vikno.test').warning('hello %s', 'world')"
     result = _run_python(code, **SAFE_PRODUCTION)

@@ -211,6 +211,9 @@ OFFICIAL_SESSION_SECONDS = env_int("VIKNO_OFFICIAL_SESSION_SECONDS", 30 * 60)
 PASSWORD_RESET_TIMEOUT = 2 * 3600
 # How long a half-finished sign-in (password given, second factor not yet) is kept.
 SECOND_FACTOR_TTL = 10 * 60
+# Changing the ways to sign in, the phone or the e-mail, or asking for erasure, needs the person to have proved who
+# they are (signed in, or confirmed with the password or eID) within this many seconds (ASVS 3.7.1).
+REAUTHENTICATE_AFTER_SECONDS = env_int("VIKNO_REAUTHENTICATE_AFTER_SECONDS", 15 * 60)
 
 # --- Passkeys (WebAuthn) --------------------------------------------------------------------------------
 # The relying party is the portal itself, derived from SITE_URL: a passkey works only on the host it was made

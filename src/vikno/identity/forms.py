@@ -58,6 +58,15 @@ class PasswordSignInForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=MAX_PASSWORD_LENGTH,
+        strip=False,
+        error_messages={"required": _("Enter your password")},
+    )
+
+
 class CodeForm(forms.Form):
     """A six-digit code from an authenticator app."""
 

@@ -20,6 +20,7 @@ SECOND_FACTOR_KEY = SESSION_SECOND_FACTOR_KEY  # which second factor was used (t
 ACTING_FOR_KEY = "vikno.acting_for"  # the id of the mandate the person is using, if they act for someone
 SESSION_ID_KEY = "vikno.session_id"  # the SignedInSession row of this session
 PENDING_KEY = "vikno.eid_pending"
+AUTHENTICATED_AT_KEY = "vikno.authenticated_at"  # when the person last proved who they are in this session
 PASSWORD_STEP_KEY = "vikno.password_step"  # noqa: S105 (a session key) {"user", "at", "kind", "next"}
 # The roles an official held when signing in, for the back office's menu only (every page checks the roles itself):
 # the menu costs no query, a role granted later shows in it at the next sign-in.
@@ -65,6 +66,7 @@ def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assuran
         last_seen_at=now,
     )
     request.session[SESSION_ID_KEY] = str(tracked.public_id)
+    mark_authenticated(request.session)
     request.session[METHOD_KEY] = method
     request.session[ASSURANCE_KEY] = int(assurance)
     if second_factor:
@@ -72,6 +74,16 @@ def sign_in(request: HttpRequest, user: User, *, method: str, assurance: Assuran
     if user.is_staff:
         remember_roles(request.session, user)
         request.session.set_expiry(settings.OFFICIAL_SESSION_SECONDS)
+
+
+def mark_authenticated(session) -> None:
+    session[AUTHENTICATED_AT_KEY] = clock.now().timestamp()
+
+
+def authenticated_recently(request: HttpRequest) -> bool:
+    """Whether the person signed in, or confirmed who they are, within REAUTHENTICATE_AFTER_SECONDS."""
+    at = request.session.get(AUTHENTICATED_AT_KEY)
+    return at is not None and clock.now().timestamp() - at <= settings.REAUTHENTICATE_AFTER_SECONDS
 
 
 def remember_roles(session, user: User) -> None:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from vikno.identity.views import account, acting, activation, cabinet, eid, passkeys, password_reset, phone, security
+from vikno.identity.views import (
+    account,
+    acting,
+    activation,
+    cabinet,
+    confirm,
+    eid,
+    passkeys,
+    password_reset,
+    phone,
+    security,
+)
 
 app_name = "identity"
 
@@ -18,6 +29,8 @@ urlpatterns = [
     path("cabinet/security/recovery-codes/", security.new_recovery_codes, name="new-recovery-codes"),
     path("cabinet/security/authenticator/", security.replace_authenticator, name="replace-authenticator"),
     path("cabinet/notifications/", security.notifications, name="notifications"),
+    path("cabinet/confirm-its-you/", confirm.confirm, name="confirm"),
+    path("office/confirm-its-you/", confirm.office_confirm, name="office-confirm"),
     path("cabinet/phone/", phone.phone, name="phone"),
     path("cabinet/phone/confirm/", phone.phone_confirm, name="phone-confirm"),
     # Portal accounts: e-mail, password and a second factor.

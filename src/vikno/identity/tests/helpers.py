@@ -1,7 +1,7 @@
 """Signing people in for tests without going through the sign-in pages (those have their own tests)."""
 
 from vikno.identity.constants import Assurance
-from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, SECOND_FACTOR_KEY, remember_roles
+from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY, SECOND_FACTOR_KEY, mark_authenticated, remember_roles
 
 
 def sign_in_citizen(client, user, *, assurance: Assurance = Assurance.SUBSTANTIAL, method: str = "eid:demo"):
@@ -9,6 +9,7 @@ def sign_in_citizen(client, user, *, assurance: Assurance = Assurance.SUBSTANTIA
     session = client.session
     session[METHOD_KEY] = method
     session[ASSURANCE_KEY] = int(assurance)
+    mark_authenticated(session)
     session.save()
 
 
@@ -19,4 +20,5 @@ def sign_in_official(client, user, *, second_factor: str = "totp"):
     session[METHOD_KEY] = "password"
     session[SECOND_FACTOR_KEY] = second_factor
     remember_roles(session, user)
+    mark_authenticated(session)
     session.save()

@@ -77,6 +77,8 @@ EXAMPLES = {
     "cabinet/security/recovery-codes/": "/cabinet/security/recovery-codes/",
     "cabinet/security/authenticator/": "/cabinet/security/authenticator/",
     "cabinet/notifications/": "/cabinet/notifications/",
+    "cabinet/confirm-its-you/": "/cabinet/confirm-its-you/",
+    "office/confirm-its-you/": "/office/confirm-its-you/",
     "cabinet/phone/": "/cabinet/phone/",
     "cabinet/phone/confirm/": "/cabinet/phone/confirm/",
     "cabinet/messages/": "/cabinet/messages/",

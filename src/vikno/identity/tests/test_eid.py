@@ -14,7 +14,7 @@ from vikno.core import clock
 from vikno.identity.constants import Assurance
 from vikno.identity.eid import client as eid_client
 from vikno.identity.models import EidIdentity, User
-from vikno.identity.session import ASSURANCE_KEY, METHOD_KEY
+from vikno.identity.session import ASSURANCE_KEY, AUTHENTICATED_AT_KEY, METHOD_KEY
 from vikno.identity.tests.demo_eid import (
     CITIZENS,
     HIGH,
@@ -316,3 +316,22 @@ def test_the_apply_page_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("applications:start", kwargs={"slug": service.slug}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("identity:sign-in") + "?next=")
+
+
+def test_an_eid_account_confirms_it_is_them_with_the_eid_again_before_changing_the_phone(client, settings, provider):
+    sign_in(client, settings)
+    session = client.session
+    session[AUTHENTICATED_AT_KEY] = clock.now().timestamp() - settings.REAUTHENTICATE_AFTER_SECONDS - 1
+    session.save()
+    phone = reverse("identity:phone")
+    asked = client.get(phone)
+    assert asked["Location"] == f"{reverse('identity:confirm')}?next=%2Fcabinet%2Fphone%2F"
+    page = client.get(asked["Location"]).content.decode()
+    assert f'<form method="post" action="{START}" novalidate>' in page
+    assert '<input type="hidden" name="next" value="/cabinet/phone/">' in page
+    assert f'<input type="hidden" name="minimum" value="{int(Assurance.HIGH)}">' in page
+    assert 'name="password"' not in page  # an eID account has no password to give
+
+    _, _, back = sign_in(client, settings, next_url=phone)
+    assert back["Location"] == phone
+    assert client.get(phone).status_code == 200

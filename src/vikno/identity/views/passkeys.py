@@ -23,7 +23,8 @@ from vikno.core.http import client_ip, user_agent
 from vikno.identity import factors, passkeys
 from vikno.identity.forms import CodeForm
 from vikno.identity.models import User
-from vikno.identity.session import password_step
+from vikno.identity.session import authenticated_recently, password_step
+from vikno.identity.views.confirm import CONFIRM_FIRST, recent_sign_in
 from vikno.identity.views.steps import (
     CITIZEN,
     OFFICIAL,
@@ -205,6 +206,8 @@ def _back_url(kind: str) -> str:
 
 def _add_options(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
+    if not authenticated_recently(request):  # the page itself asked; the time ran out while it was open
+        return _error(CONFIRM_FIRST, status=403)
     ceremony = passkeys.passkey_registration_options(user=user)
     return _options(request, ceremony, purpose=passkeys.REGISTER, user=user)
 
@@ -252,12 +255,14 @@ def add_options(request: HttpRequest) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest) -> HttpResponse:
     return _add(request, CITIZEN)
 
 
 @citizen
+@recent_sign_in
 @require_POST
 def remove(request: HttpRequest) -> HttpResponse:
     return _remove(request, CITIZEN)
@@ -282,12 +287,14 @@ def office_add_options(request: HttpRequest) -> HttpResponse:
 
 @official
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def office_add(request: HttpRequest) -> HttpResponse:
     return _add(request, OFFICIAL)
 
 
 @official
+@recent_sign_in
 @require_POST
 def office_remove(request: HttpRequest) -> HttpResponse:
     return _remove(request, OFFICIAL)

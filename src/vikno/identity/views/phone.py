@@ -11,10 +11,12 @@ from vikno.core.access import citizen
 from vikno.core.http import client_ip
 from vikno.identity import phone_numbers
 from vikno.identity.forms import PhoneCodeForm, PhoneForm
+from vikno.identity.views.confirm import recent_sign_in
 
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def phone(request: HttpRequest) -> HttpResponse:
     form = PhoneForm(request.POST if request.method == "POST" else None)
@@ -35,6 +37,7 @@ def phone(request: HttpRequest) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def phone_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(phone_numbers.SESSION_KEY) or {}

@@ -17,6 +17,7 @@ from vikno.identity.forms import CodeForm, NotificationPreferencesForm
 from vikno.identity.models import SignedInSession, User
 from vikno.identity.session import current_session_id
 from vikno.identity.views.account import WRONG_CODE
+from vikno.identity.views.confirm import recent_sign_in
 from vikno.identity.views.steps import device_label
 from vikno.messaging.sms.optout import sms_opted_out
 
@@ -67,6 +68,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_POST
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -78,6 +80,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def replace_authenticator(request: HttpRequest) -> HttpResponse:
     """Set up a (new) authenticator app; the old one stops working once the new one is confirmed."""

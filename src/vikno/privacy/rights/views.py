@@ -16,6 +16,7 @@ from vikno.core import clock
 from vikno.core.access import citizen
 from vikno.core.http import client_ip
 from vikno.identity.models import User
+from vikno.identity.views.confirm import recent_sign_in
 from vikno.privacy.rights import consents as consent_services
 from vikno.privacy.rights import correction, erasure, export, selectors
 from vikno.privacy.rights.constants import OPEN_STATES, RequestKind
@@ -96,6 +97,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest) -> HttpResponse:
     person = _person(request)
@@ -152,6 +154,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @citizen
 @never_cache
+@recent_sign_in
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest) -> HttpResponse:
     person = _person(request)

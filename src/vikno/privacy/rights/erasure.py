@@ -78,6 +78,7 @@ def _erasable(person: User) -> dict[str, int]:
         "questions_removed": questions.exclude(state=QuestionState.PUBLISHED).count(),
         "questions_detached": questions.filter(state=QuestionState.PUBLISHED).count(),
         "consents": Consent.objects.filter(person=person, withdrawn_at__isnull=True).count(),
+        "sms_sent": _sms_sent(person).count(),
     }
 
 
@@ -183,6 +184,7 @@ def _erased_labels() -> dict[str, str]:
         "questions_removed": _("Your questions about services that were not published"),
         "questions_detached": _("Your published questions (they stay on the service page with no link to you)"),
         "consents": _("Consents (withdrawn)"),
+        "sms_sent": _("SMS you sent to the portal (commands such as STATUS or STOP)"),
     }
 
 
@@ -298,7 +300,18 @@ def _remove(person: User, *, officer, now) -> tuple[dict[str, int], list[str]]:
         _direct_deliveries(person).delete()[0] + Delivery.objects.filter(notification__recipient=person).count()
     )
     erased["notifications"] = Notification.objects.filter(recipient=person).delete()[1].get(Notification._meta.label, 0)
+    erased["sms_sent"] = _sms_sent(person).delete()[0]
     return erased, files
+
+
+def _sms_sent(person: User):
+    """SMS received from the person's phone number, found through the number's index."""
+    from vikno.messaging.models import IncomingSms
+    from vikno.privacy.fields import blind_index_for
+
+    if not person.phone:
+        return IncomingSms.objects.none()
+    return IncomingSms.objects.filter(phone_index=blind_index_for(IncomingSms, "phone", person.phone))
 
 
 def _direct_deliveries(person: User):

@@ -13,6 +13,7 @@ new key may be added within one. Its keys, in order:
   content), requests for information with the answers, messages with the authority, and the result's code.
 - ``notifications``: the inbox, each with its deliveries (channel, address, state).
 - ``appeals``, ``ratings``, ``public_questions``: what the person wrote to authorities and about services.
+- ``sms_sent``: SMS the person sent to the portal from their phone number (kept three months).
 - ``payments``: fees, the payments towards them (with the bank's transfer data) and refunds.
 - ``documents``: documents issued to the person (their verification codes).
 - ``consents``, ``requests``: consents given and withdrawn (with the text agreed to), requests to the data
@@ -461,11 +462,23 @@ def _activity(person: User) -> list[dict]:
     ]
 
 
+def _sms_sent(person: User) -> list[dict]:
+    from vikno.messaging.models import IncomingSms
+    from vikno.privacy.fields import blind_index_for
+
+    if not person.phone:
+        return []
+    received = IncomingSms.objects.filter(phone_index=blind_index_for(IncomingSms, "phone", person.phone))
+    return [
+        {"at": _when(sms.created_at), "text": sms.text, "command": sms.command}
+        for sms in received.order_by("created_at").only("created_at", "text", "command")
+    ]
+
+
 def _not_included() -> list[str]:
     return [
         _("Officials' internal notes and internal lines of a case's timeline: ask the data protection officer."),
         _("The content of your files and of documents issued to you: download them from your applications."),
-        _("SMS you sent to the portal are kept for three months and are not linked to your account."),
         _("Passwords, keys and codes: the portal keeps only what cannot be turned back into them."),
     ]
 
@@ -485,6 +498,7 @@ def personal_data(*, person: User) -> dict:
         "appeals": _appeals(person),
         "ratings": _ratings(person),
         "public_questions": _questions(person),
+        "sms_sent": _sms_sent(person),
         "payments": _payments(person),
         "documents": _documents(person),
         "consents": _consents(person),

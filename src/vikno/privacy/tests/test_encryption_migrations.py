@@ -18,6 +18,8 @@ from vikno.identity import selectors
 from vikno.identity.constants import Role
 from vikno.identity.models import Mandate, User
 from vikno.identity.tests.factories import citizen, mandate, official
+from vikno.messaging.models import IncomingSms
+from vikno.messaging.sms.commands import sms_receive
 from vikno.privacy import crypto
 from vikno.privacy.fields import blind_index_for
 
@@ -77,3 +79,14 @@ def test_people_written_before_encryption_are_encrypted_and_found_by_their_index
     with pytest.raises(IntegrityError), transaction.atomic():
         citizen(rnokpp=number)
     official("another.officer@vikno.example")
+
+
+def test_sms_received_before_their_senders_were_indexed_are_found_by_number_after_the_upgrade():
+    received = sms_receive(gateway_id="gateway-1", phone_number="+380501234567", text="HELP")
+    try:
+        migrate([("messaging", "0005_encrypted_texts")])  # before the sender's index
+    finally:
+        migrate(latest())
+    index = blind_index_for(IncomingSms, "phone", "+380501234567")
+    assert raw(received, "phone_index") == (index,)
+    assert list(IncomingSms.objects.filter(phone_index=index)) == [received]

@@ -21,8 +21,9 @@ from vikno.identity.tests.factories import mandate
 from vikno.messaging.appeals.models import Appeal
 from vikno.messaging.feedback.constants import QuestionState
 from vikno.messaging.feedback.models import PublicQuestion
-from vikno.messaging.models import Delivery, Notification
+from vikno.messaging.models import Delivery, IncomingSms, Notification
 from vikno.messaging.notifications import email_direct, sms_direct
+from vikno.messaging.sms.commands import sms_receive
 from vikno.payments.models import Fee
 from vikno.privacy.models import Consent, DataAccess, DataSubjectRequest
 from vikno.privacy.retention import kept_until
@@ -96,7 +97,8 @@ def life(now, applicant, service, officer, authority, other_citizen):
     email_direct(
         to="new-olena@example.com", subject="Vikno", text="Confirm it", key=f"email-change:{applicant.pk}:link:1"
     )
-    sms_direct(to=applicant.phone, text="Vikno: application 26-...: sent.", key="sms-reply:gateway-7")
+    sms_receive(gateway_id="gateway-7", phone_number=applicant.phone, text="STATUS 26-0000-0000-0")
+    sms_receive(gateway_id="gateway-8", phone_number="+380671112233", text="HELP")  # someone else's
     data_access_record(official=officer, subject=applicant, target=done, purpose="processing")
     other_notice_count = Notification.objects.filter(recipient=other_citizen).count()
     return {
@@ -152,7 +154,9 @@ def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
     assert not PublicQuestion.objects.filter(pk=life["waiting"].pk).exists()
     assert not Delivery.objects.filter(key__startswith=f"phone-code:{applicant.pk}:").exists()
     assert not Delivery.objects.filter(key__startswith=f"email-change:{applicant.pk}:").exists()
-    assert not Delivery.objects.filter(key="sms-reply:gateway-7").exists()  # an answer to their SMS
+    assert not Delivery.objects.filter(key="sms-reply:gateway-7").exists()  # the answer to their SMS
+    assert list(IncomingSms.objects.values_list("gateway_id", flat=True)) == ["gateway-8"]  # theirs gone
+    assert Delivery.objects.filter(key="sms-reply:gateway-8").exists()
     # Kept, each under its rule.
     done = Application.objects.get(pk=life["done"].pk)
     assert done.answers["full_name"] == "Шевченко Олена Петрівна"
@@ -198,6 +202,7 @@ def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
         "questions_removed": 1,
         "questions_detached": 1,
         "consents": 3,
+        "sms_sent": 1,
         "deliveries": report["erased"]["deliveries"],
         "notifications": report["erased"]["notifications"],
     }

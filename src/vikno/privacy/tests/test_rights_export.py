@@ -8,12 +8,15 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from vikno.audit.models import AuditRecord
 from vikno.identity.models import EidIdentity, Passkey, SignedInSession
 from vikno.identity.tests.helpers import sign_in_citizen, sign_in_official
 from vikno.messaging.conversations import message_send_by_citizen
+from vikno.messaging.models import IncomingSms
+from vikno.messaging.sms.commands import sms_receive
 from vikno.privacy.models import DataSubjectRequest
 from vikno.privacy.rights import consents
 from vikno.privacy.rights.constants import RequestState
@@ -50,6 +53,7 @@ TOP_LEVEL = [
     "appeals",
     "ratings",
     "public_questions",
+    "sms_sent",
     "payments",
     "documents",
     "consents",
@@ -147,7 +151,7 @@ def test_reading_the_data_takes_the_same_queries_for_one_application_or_many(
 ):
     submitted(applicant, service)
     personal_data(person=applicant)  # the definition is read once per process
-    with django_assert_num_queries(22) as one:
+    with django_assert_num_queries(23) as one:
         personal_data(person=applicant)
     submitted(applicant, service)
     submitted(applicant, service)
@@ -190,3 +194,14 @@ def test_the_my_data_page_links_the_downloads_and_lists_the_requests_in_fixed_qu
     assert response.status_code == 200
     assert reverse("privacy:export-json") in page and reverse("privacy:export-pdf") in page
     assert all(item.reference in page for item in filed)
+
+
+def test_the_sms_the_person_sent_are_in_the_download_and_no_one_elses(applicant, now):
+    sms_receive(gateway_id="gateway-1", phone_number=applicant.phone, text="STATUS 26-0000-0000-0")
+    sms_receive(gateway_id="gateway-2", phone_number="+380501112233", text="HELP")
+    received = IncomingSms.objects.get(gateway_id="gateway-1").created_at
+    data = personal_data(person=applicant)
+    assert data["sms_sent"] == [
+        {"at": timezone.localtime(received).isoformat(), "text": "STATUS 26-0000-0000-0", "command": "status"}
+    ]
+    assert not any("SMS" in line for line in data["not_included"])

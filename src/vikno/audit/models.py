@@ -140,3 +140,24 @@ class DaySeal(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.first_sequence}-{self.last_sequence} {self.merkle_root[:12]}"
+
+
+class TrailCheck(models.Model):
+    """The outcome of one scheduled check of the whole trail (`verification.trail_check`), shown on the
+    transparency page: evidence that somebody looks, and the first place the chain broke if it did."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    records = models.BigIntegerField(_("records"))
+    last_sequence = models.BigIntegerField()
+    intact = models.BooleanField(_("intact"))
+    broken_sequence = models.BigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("check of the audit trail")
+        verbose_name_plural = _("checks of the audit trail")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'intact' if self.intact else f'broken at {self.broken_sequence}'}"

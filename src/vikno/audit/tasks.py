@@ -2,10 +2,16 @@
 
 from django_tasks import task
 
-from vikno.audit import sealing
+from vikno.audit import sealing, verification
 
 
 @task()
 def seal_finished_days() -> int:
     """Scheduled: seal every day that has ended and has no complete seal yet."""
     return len(sealing.days_seal())
+
+
+@task()
+def verify_trail() -> bool:
+    """Scheduled: check the whole chain and every seal; True when intact (a break is logged as CRITICAL)."""
+    return verification.trail_check().intact

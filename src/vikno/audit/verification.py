@@ -9,12 +9,16 @@ covers the chain up to it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Subquery
 
 from vikno.audit import chain
-from vikno.audit.models import AuditRecord, ChainHead, DaySeal
+from vikno.audit.models import AuditRecord, ChainHead, DaySeal, TrailCheck
+from vikno.core import clock
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 5000
 COLUMNS = (
@@ -229,3 +233,26 @@ def _stream(
             f"{_seal_name(seal)} covers records up to {seal.last_sequence}, but the chain ends at {expected - 1}",
         )
     return None
+
+
+def trail_check() -> TrailCheck:
+    """Verify the whole trail and keep the outcome (scheduled daily). A break is logged as CRITICAL for the
+    operators' alerting; it names a sequence and what is wrong, never a record's contents."""
+    result = trail_verify()
+    broken = result.broken
+    check = TrailCheck.objects.create(
+        checked_at=clock.now(),
+        records=result.records,
+        last_sequence=result.last_sequence,
+        intact=broken is None,
+        broken_sequence=broken.sequence if broken else None,
+        problem=broken.problem[:300] if broken else "",
+    )
+    if broken is None:
+        logger.info("audit trail intact", extra={"records": result.records, "last_sequence": result.last_sequence})
+    else:
+        logger.critical(
+            "audit trail broken",
+            extra={"sequence": broken.sequence, "record": broken.record_id, "problem": broken.problem},
+        )
+    return check

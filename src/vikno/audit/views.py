@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from vikno.audit import chain, sealing
-from vikno.audit.models import DaySeal
+from vikno.audit.models import DaySeal, TrailCheck
 from vikno.core.access import public
 
 PER_PAGE = 60
@@ -27,7 +27,9 @@ def transparency(request: HttpRequest) -> HttpResponse:
     page = Paginator(sealing.seals_published(), PER_PAGE).get_page(request.GET.get("page"))
     # The root of nothing, breakable in the middle on a narrow screen.
     empty_root = format_html("{}<wbr>{}", chain.EMPTY_ROOT[:32], chain.EMPTY_ROOT[32:])
-    return render(request, "audit/transparency.html", {"page": page, "empty_root": empty_root})
+    last_check = TrailCheck.objects.order_by("-checked_at").first()
+    context = {"page": page, "empty_root": empty_root, "last_check": last_check}
+    return render(request, "audit/transparency.html", context)
 
 
 @public

@@ -172,6 +172,7 @@ WORKER_SCHEDULE = {
     "vikno.payments.tasks.issue_missing_receipts": 600,
     "vikno.payments.tasks.send_waiting_refunds": 300,
     "vikno.audit.tasks.seal_finished_days": 3600,
+    "vikno.audit.tasks.verify_trail": env_int("VIKNO_AUDIT_VERIFY_INTERVAL_SECONDS", 24 * 3600),
     "vikno.privacy.tasks.apply_retention": env_int("VIKNO_RETENTION_INTERVAL_SECONDS", 6 * 3600),
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)

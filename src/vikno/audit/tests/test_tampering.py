@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from vikno.audit import chain, guards
-from vikno.audit.models import AuditRecord, ChainHead, DaySeal
+from vikno.audit import chain, guards, tasks
+from vikno.audit.models import AuditRecord, ChainHead, DaySeal, TrailCheck
 from vikno.audit.verification import Break, trail_verify
 from vikno.identity.tests.factories import official
 
@@ -252,3 +252,36 @@ def test_a_record_numbered_before_the_start(attacker):
     assert trail_verify().broken == Break(
         0, str(attacker.records[1].id), "its number is out of place: the chain starts at 1 and goes on at 1"
     )
+
+
+def test_the_daily_check_keeps_the_outcome_and_the_transparency_page_shows_it(trail, at, client, caplog):
+    at(dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC))
+    assert tasks.verify_trail.call() is True
+    check = TrailCheck.objects.get()
+    assert (check.records, check.last_sequence, check.intact, check.broken_sequence, check.problem) == (
+        10,
+        10,
+        True,
+        None,
+        "",
+    )
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "vikno.audit.verification"] == [
+        ("INFO", "audit trail intact")
+    ]
+    page = client.get("/transparency/").content.decode()
+    assert "Остання перевірка 22 листопада 2026, 05:00 (за київським часом) показала, що всі 10 записів цілі." in page
+
+
+def test_the_daily_check_of_a_rewritten_trail_alerts_the_operators_and_says_so_publicly(attacker, at, client, caplog):
+    rewritten(4, action="identity.nothing_happened")
+    at(dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC))
+    assert tasks.verify_trail.call() is False
+    check = TrailCheck.objects.get()
+    assert (check.intact, check.broken_sequence, check.problem) == (False, 4, CHANGED)
+    alerts = [r for r in caplog.records if r.name == "vikno.audit.verification"]
+    assert [(r.levelname, r.getMessage(), r.sequence, r.problem) for r in alerts] == [
+        ("CRITICAL", "audit trail broken", 4, CHANGED)
+    ]
+    page = client.get("/transparency/").content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Порушено</strong>' in page
+    assert "ланцюг порушено на записі № 4" in page

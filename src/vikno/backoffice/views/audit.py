@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,11 @@ from vikno.audit import selectors
 from vikno.audit.services import trail_search_record
 from vikno.core.access import official
 from vikno.core.http import client_ip
+from vikno.identity.constants import Role
+from vikno.identity.models import User
+from vikno.identity.selectors import organisation_of_role
+from vikno.privacy.selectors import LookPurpose
+from vikno.privacy.services import data_access_record
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -163,9 +169,7 @@ def search(request: HttpRequest) -> HttpResponseBase:
     for name in ("before", "format"):
         query.pop(name, None)
     if request.GET.get("format") == "csv":
-        trail_search_record(
-            auditor=request.user, filters=filters, shown=None, exported=True, source_ip=client_ip(request)
-        )
+        _searched(request, filters, shown=None, exported=True)
         response = StreamingHttpResponse(_csv_lines(found[:EXPORT_LIMIT]), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y-%m-%d}.csv"'
         return response
@@ -174,9 +178,7 @@ def search(request: HttpRequest) -> HttpResponseBase:
         found = found.filter(sequence__lt=before)
     page = list(found[: PER_PAGE + 1])
     rows = page[:PER_PAGE]
-    trail_search_record(
-        auditor=request.user, filters=filters, shown=len(rows), exported=False, source_ip=client_ip(request)
-    )
+    _searched(request, filters, shown=len(rows), exported=False)
     references = selectors.references_of(rows)
     context = {
         "form": form,
@@ -187,6 +189,23 @@ def search(request: HttpRequest) -> HttpResponseBase:
         "export_limit": EXPORT_LIMIT,
     }
     return render(request, "backoffice/audit/search.html", context)
+
+
+@transaction.atomic
+def _searched(request: HttpRequest, filters: selectors.Filters, *, shown: int | None, exported: bool) -> None:
+    """The search goes into the trail; a search by person is also a look at their data, in their "who looked"
+    log (as the auditor, for the organisation where they hold the role)."""
+    auditor: User = request.user  # type: ignore[assignment]
+    if filters.person is not None:
+        data_access_record(
+            official=auditor,
+            subject=filters.person,
+            target=filters.person,
+            purpose=LookPurpose.AUDIT,
+            organisation=organisation_of_role(user=auditor, roles=(Role.AUDITOR,)),
+            role=Role.AUDITOR,
+        )
+    trail_search_record(auditor=auditor, filters=filters, shown=shown, exported=exported, source_ip=client_ip(request))
 
 
 def _search_posted(request: HttpRequest, scope) -> HttpResponseBase:

@@ -56,23 +56,28 @@ class User(BlindIndexedModel, AbstractUser):
 
 
 class EidIdentity(models.Model):
-    """A person's identity at one eID provider (issuer + subject), linked to their portal account."""
+    """A person's identity at one eID provider (issuer + subject), linked to their portal account.
+
+    The subject is encrypted (some providers derive it from the taxpayer number) and found by its blind index."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="eid_identities")
     provider = models.CharField(_("provider"), max_length=50)
     issuer = models.URLField(_("issuer"), max_length=300)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = EncryptedTextField(_("subject"), max_length=255)
+    subject_index = BlindIndexField(source="subject")
     first_used_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("eID identity")
         verbose_name_plural = _("eID identities")
-        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_eid_subject")]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject_index"], name="one_account_per_eid_subject")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.provider}: {self.subject}"
+        return f"{self.provider}: {self.user_id}"
 
 
 class RoleAssignment(models.Model):

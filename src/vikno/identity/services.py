@@ -55,7 +55,7 @@ def citizen_sign_in_with_eid(*, identity: VerifiedIdentity, provider_name: str, 
     link = (
         EidIdentity.objects.select_for_update()
         .select_related("user")
-        .filter(issuer=identity.issuer, subject=identity.subject)
+        .filter(issuer=identity.issuer, subject_index=blind_index_for(EidIdentity, "subject", identity.subject))
         .first()
     )
     user = link.user if link else None

@@ -273,6 +273,7 @@ def test_every_column_holding_identifiers_or_what_a_person_wrote_is_encrypted():
         "identity.mandate.party_code",
         "identity.mandate.party_birth_date",
         "identity.mandate.basis",
+        "identity.eididentity.subject",
         "applications.application.answers",
         "applications.informationrequest.answer",
         "applications.informationrequest.text",

@@ -1,5 +1,5 @@
 """Upgrading a database that holds people: the identity migrations that encrypt the taxpayer number, phone and date
-of birth (and a mandate's party code) run over existing rows, on SQLite and on PostgreSQL (CI runs both).
+of birth, a mandate's party code and the eID subject run over existing rows, on SQLite and on PostgreSQL (CI runs both).
 
 Rows are written at today's schema, the migrations are reversed (which must give the plain values back, in their
 old column types) and applied again, as an upgrade from before encryption would. Putting the data step back into
@@ -12,11 +12,12 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from vikno.catalog.tests.factories import OrganisationFactory
 from vikno.identity import selectors
 from vikno.identity.constants import Role
-from vikno.identity.models import Mandate, User
+from vikno.identity.models import EidIdentity, Mandate, User
 from vikno.identity.tests.factories import citizen, mandate, official
 from vikno.messaging.models import IncomingSms
 from vikno.messaging.sms.commands import sms_receive
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE_ENCRYPTION = [("identity", "0007_dpo_role")]
 BORN = dt.date(1988, 3, 14)
+ISSUER = "https://eid.example"
 
 
 def migrate(targets) -> None:
@@ -53,6 +55,13 @@ def test_people_written_before_encryption_are_encrypted_and_found_by_their_index
     number = person.rnokpp
     officer = official("officer@vikno.example", OrganisationFactory(), Role.CASE_OFFICER)
     paper = mandate(person, officer, party_code="41000017")
+    # Two people from one provider: their subjects' indexes must differ before one-account-per-subject returns.
+    links = [
+        EidIdentity.objects.create(
+            user=someone, provider="demo", issuer=ISSUER, subject=subject, last_used_at=timezone.now()
+        )
+        for someone, subject in ((person, "3221500509"), (citizen("Тарас"), "urn:demo:taras"))
+    ]
     try:
         migrate(BEFORE_ENCRYPTION)
         # Back to plain text in the old columns (a date again for the date of birth).
@@ -60,6 +69,7 @@ def test_people_written_before_encryption_are_encrypted_and_found_by_their_index
         assert (plain[0], plain[1], str(plain[2])) == (number, "+380501234567", "1988-03-14")
         assert raw(paper, "party_code, basis") == ("41000017", "Виписка з ЄДР")
         assert raw(officer, "rnokpp, phone") == ("", "")
+        assert [raw(link, "subject") for link in links] == [("3221500509",), ("urn:demo:taras",)]
     finally:
         migrate(latest())
 
@@ -74,6 +84,15 @@ def test_people_written_before_encryption_are_encrypted_and_found_by_their_index
     party = Mandate.objects.get(pk=paper.pk)
     assert (party.party_code, party.basis) == ("41000017", "Виписка з ЄДР")
     assert raw(paper, "party_code_index") == (blind_index_for(Mandate, "party_code", "41000017"),)
+
+    first = links[0]
+    assert raw(first, "subject")[0].startswith(crypto.TEXT_PREFIX) and "3221500509" not in raw(first, "subject")[0]
+    index = blind_index_for(EidIdentity, "subject", "3221500509")
+    assert EidIdentity.objects.get(issuer=ISSUER, subject_index=index).subject == "3221500509"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EidIdentity.objects.create(
+            user=officer, provider="demo", issuer=ISSUER, subject="3221500509", last_used_at=timezone.now()
+        )
 
     # One account per taxpayer number still holds, now on the index; officials without a number do not collide.
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -72,9 +72,7 @@ class EidIdentity(models.Model):
     class Meta:
         verbose_name = _("eID identity")
         verbose_name_plural = _("eID identities")
-        constraints = [
-            models.UniqueConstraint(fields=["issuer", "subject_index"], name="one_account_per_eid_subject")
-        ]
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject_index"], name="one_account_per_eid_subject")]
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.user_id}"

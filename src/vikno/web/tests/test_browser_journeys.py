@@ -4,7 +4,7 @@ import struct
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import gettext, ngettext, override, pgettext
 from playwright.sync_api import Page, expect
 
 from vikno.catalog.constants import ChannelKind
@@ -172,3 +172,34 @@ def test_full_page_screenshots_of_home_and_a_service_page(page, catalogue, width
         assert png_height >= 800
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width == width, f"{path} scrolls sideways at {width}px ({scroll_width}px wide)"
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_a_password_can_be_shown_while_typed_and_is_hidden_again_on_sending(page, javascript):
+    visit(page, "/account/sign-in/")
+    password = page.get_by_label(uk("Password"), exact=True)
+    password.fill("correct horse battery staple")
+    show = page.get_by_role("button", name=uk("Show password"))
+    if not javascript:  # the plain field, no button to press
+        expect(show).to_be_hidden()
+        assert password.get_attribute("type") == "password"
+        return
+    expect(show).to_have_text(pgettext_uk("password", "Show"))
+    show.click()
+    assert password.get_attribute("type") == "text"
+    hide = page.get_by_role("button", name=uk("Hide password"))
+    expect(hide).to_have_text(pgettext_uk("password", "Hide"))
+    expect(page.locator(".govuk-password-input__sr-status")).to_have_text(uk("Your password is visible"))
+    hide.click()
+    assert password.get_attribute("type") == "password"
+    show.click()
+    page.get_by_label(uk("E-mail address"), exact=True).fill("nobody@example.org")
+    page.get_by_role("button", name=uk("Continue"), exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_label(uk("Password"), exact=True).get_attribute("type") == "password"
+    assert_no_problems(page)
+
+
+def pgettext_uk(context: str, message: str) -> str:
+    with override("uk"):
+        return pgettext(context, message)

@@ -79,6 +79,7 @@ def _erasable(person: User) -> dict[str, int]:
         "questions_detached": questions.filter(state=QuestionState.PUBLISHED).count(),
         "consents": Consent.objects.filter(person=person, withdrawn_at__isnull=True).count(),
         "sms_sent": _sms_sent(person).count(),
+        "sign_in_logs": sum(rows.count() for rows in _sign_in_logs(person)),
     }
 
 
@@ -185,6 +186,7 @@ def _erased_labels() -> dict[str, str]:
         "questions_detached": _("Your published questions (they stay on the service page with no link to you)"),
         "consents": _("Consents (withdrawn)"),
         "sms_sent": _("SMS you sent to the portal (commands such as STATUS or STOP)"),
+        "sign_in_logs": _("Records of your sign-ins and failed sign-in attempts"),
     }
 
 
@@ -301,7 +303,16 @@ def _remove(person: User, *, officer, now) -> tuple[dict[str, int], list[str]]:
     )
     erased["notifications"] = Notification.objects.filter(recipient=person).delete()[1].get(Notification._meta.label, 0)
     erased["sms_sent"] = _sms_sent(person).delete()[0]
+    erased["sign_in_logs"] = sum(rows.delete()[0] for rows in _sign_in_logs(person))
     return erased, files
+
+
+def _sign_in_logs(person: User) -> list:
+    """The lock-out's records of the account's sign-ins and failures (django-axes keeps them by login name)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    names = [name for name in {person.username, person.email} if name]
+    return [model.objects.filter(username__in=names) for model in (AccessLog, AccessAttempt, AccessFailureLog)]
 
 
 def _sms_sent(person: User):

@@ -307,6 +307,9 @@ def test_exactly_the_rows_past_their_period_go_and_the_rest_stay(
     assert not any(private_storage().exists(name) for name in old_files)
     assert done == {
         "signed_in_sessions": 1,
+        "sign_in_log": 0,
+        "failed_sign_ins": 0,
+        "failed_sign_in_log": 0,
         "deliveries": 1,
         "incoming_sms": 1,
         "notifications": 1,
@@ -405,3 +408,27 @@ def test_every_rule_names_its_legal_basis_and_a_model_that_exists():
         assert model._meta.get_field(first)
     assert keys.index("fees") < keys.index("decided_applications") < keys.index("revoked_mandates")
     assert Mandate  # the last rule's model is identity's
+
+
+def test_sign_in_logs_of_the_lock_out_go_after_their_periods(now):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    def logged(model, days: int, username: str):
+        row = model.objects.create(username=username, ip_address="198.51.100.7", user_agent="Firefox", **extra[model])
+        model.objects.filter(pk=row.pk).update(attempt_time=ago(days))  # auto_now_add: set afterwards
+        return username
+
+    extra = {AccessLog: {}, AccessAttempt: {"failures_since_start": 3}, AccessFailureLog: {}}
+    for model, period in ((AccessLog, 365), (AccessAttempt, 30), (AccessFailureLog, 90)):
+        logged(model, period + 1, "old@example.org")
+        logged(model, period - 1, "recent@example.org")
+
+    done = retention_apply()
+
+    assert {key: done[key] for key in ("sign_in_log", "failed_sign_ins", "failed_sign_in_log")} == {
+        "sign_in_log": 1,
+        "failed_sign_ins": 1,
+        "failed_sign_in_log": 1,
+    }
+    for model in (AccessLog, AccessAttempt, AccessFailureLog):
+        assert list(model.objects.values_list("username", flat=True)) == ["recent@example.org"], model

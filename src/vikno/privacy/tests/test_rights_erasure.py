@@ -7,6 +7,7 @@ closed row, the person is told exactly that (on their address, before it is eras
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
@@ -66,6 +67,11 @@ def life(now, applicant, service, officer, authority, other_citizen):
         user=applicant, provider="demo", issuer="https://eid.example", subject="s1", last_used_at=now
     )
     SignedInSession.objects.create(user=applicant, method="eid:demo", last_seen_at=now)
+    AccessLog.objects.create(username=applicant.username, ip_address="198.51.100.7", user_agent="Firefox")
+    AccessAttempt.objects.create(
+        username=applicant.email, ip_address="198.51.100.7", user_agent="Firefox", failures_since_start=2
+    )
+    AccessLog.objects.create(username=other_citizen.username, ip_address="203.0.113.9", user_agent="Safari")
     Passkey.objects.create(user=applicant, name="Ноутбук", credential_id=b"cred", public_key=b"key")
     TOTPDevice.objects.create(user=applicant, name="authenticator", confirmed=True)
     RecoveryCode.objects.create(user=applicant, code_hash="h" * 64)
@@ -139,7 +145,7 @@ def test_the_person_sees_what_would_be_erased_and_kept_before_asking(signed_in, 
 
 
 def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
-    signed_in, dpo_client, dpo, life, applicant, tasks_run_at_once, django_capture_on_commit_callbacks
+    signed_in, dpo_client, dpo, life, applicant, other_citizen, tasks_run_at_once, django_capture_on_commit_callbacks
 ):
     draft_file = life["draft_file"].file
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,10 +209,16 @@ def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
         "questions_detached": 1,
         "consents": 3,
         "sms_sent": 1,
+        "sign_in_logs": report["erased"]["sign_in_logs"],
         "deliveries": report["erased"]["deliveries"],
         "notifications": report["erased"]["notifications"],
     }
     assert report["erased"]["notifications"] >= 4 and report["erased"]["deliveries"] >= 1
+    # The lock-out's records of their sign-ins (force-logged tests add their own), and no one else's.
+    assert report["erased"]["sign_in_logs"] >= 2
+    assert not AccessLog.objects.filter(username__in=[applicant.username, applicant.email]).exists()
+    assert not AccessAttempt.objects.filter(username=applicant.email).exists()
+    assert AccessLog.objects.filter(username=other_citizen.username, ip_address="203.0.113.9").exists()
     kept = {(item["kind"], item.get("reference")): item for item in report["kept"]}
     assert kept[("application", done.reference)]["until"] == kept_until("decided_applications", DECIDED_ON).isoformat()
     assert kept[("fee", done.reference)]["until"] == kept_until("fees", DECIDED_ON).isoformat()

@@ -31,7 +31,7 @@ from vikno.privacy.models import Consent, DataAccess, DataSubjectRequest
 from vikno.privacy.retention import RULES_BY_KEY, kept_until
 from vikno.privacy.rights import notices
 from vikno.privacy.rights.consents import consents_withdraw_all, questions_withdraw
-from vikno.privacy.rights.constants import ANSWER_MAX_CHARS, ConsentMethod, RequestKind, RequestState
+from vikno.privacy.rights.constants import ANSWER_MAX_CHARS, OPEN_STATES, ConsentMethod, RequestKind, RequestState
 from vikno.privacy.rights.correction import EMAIL_CHANGE_KEYS
 from vikno.privacy.rights.exceptions import RightsRefused
 from vikno.privacy.rights.requests import clean_text, lock_open, request_close
@@ -307,6 +307,17 @@ def _remove(person: User, *, officer, now) -> tuple[dict[str, int], list[str]]:
     return erased, files
 
 
+def _close_other_requests(person: User, *, erasure: DataSubjectRequest, officer) -> None:
+    """The person's other open requests end with the account (the erasure's answer is the one they get)."""
+    others = DataSubjectRequest.objects.filter(person=person, state__in=OPEN_STATES).exclude(pk=erasure.pk)
+    for other in others.select_for_update():
+        with translation.override(person.language):
+            answer = _("This request ended when your account was erased at your request %(reference)s.") % {
+                "reference": erasure.reference
+            }
+        request_close(other, officer=officer, state=RequestState.COMPLETED, answer=answer)
+
+
 def _sign_in_logs(person: User) -> list:
     """The lock-out's records of the account's sign-ins and failures (django-axes keeps them by login name)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -373,6 +384,7 @@ def person_erase(
     with translation.override(person.language):
         answer = erasure_answer(report, note=note)
     request_close(request, officer=officer, state=RequestState.COMPLETED, answer=answer, report=report)
+    _close_other_requests(person, erasure=request, officer=officer)
     # The answer to a legal request goes to the address on file whatever the notification choices were (only
     # this message: the choices are emptied with the rest), and by SMS when there is no address.
     person.notify_by_email = bool(person.email)

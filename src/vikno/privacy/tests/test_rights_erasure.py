@@ -274,6 +274,22 @@ def test_only_an_erasure_request_erases(dpo, applicant, now):
     assert User.objects.get(pk=applicant.pk).is_active
 
 
+def test_the_persons_other_open_requests_end_with_the_account_and_others_requests_stay(
+    dpo, applicant, other_citizen, now
+):
+    correction = data_request_submit(person=applicant, kind="correction", text="Прізвище")
+    theirs = data_request_submit(person=other_citizen, kind="correction", text="По батькові")
+    erasure = data_request_submit(person=applicant, kind="erasure")
+    person_erase(request=erasure, officer=dpo)
+    correction.refresh_from_db()
+    assert (correction.state, correction.handled_by, correction.handled_at) == (RequestState.COMPLETED, dpo, NOW)
+    assert correction.answer == (
+        f"Цей запит завершено, коли ваш обліковий запис стерли на ваш запит {erasure.reference}."
+    )
+    theirs.refresh_from_db()
+    assert (theirs.state, theirs.answer, theirs.handled_by) == (RequestState.RECEIVED, "", None)
+
+
 def test_the_officer_sees_the_plan_and_the_warnings_first(dpo_client, applicant, life):
     request = data_request_submit(person=applicant, kind="erasure")
     with translation.override("en"):

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Subquery
 
 from vikno.audit import chain
@@ -233,6 +234,13 @@ def _stream(
             f"{_seal_name(seal)} covers records up to {seal.last_sequence}, but the chain ends at {expected - 1}",
         )
     return None
+
+
+def trail_check_due() -> TrailCheck:
+    """The latest check if it is recent enough, else a new one."""
+    recent = clock.now() - dt.timedelta(seconds=settings.AUDIT_VERIFY_INTERVAL_SECONDS / 2)
+    latest = TrailCheck.objects.filter(checked_at__gt=recent).order_by("-checked_at").first()
+    return latest if latest is not None else trail_check()
 
 
 def trail_check() -> TrailCheck:

@@ -163,6 +163,9 @@ RQ_SHOW_ADMIN_LINK = False
 WORKER_HEARTBEAT_SECONDS = env_int("VIKNO_WORKER_HEARTBEAT_SECONDS", 10)
 # Tasks every worker enqueues on a schedule (dotted path: seconds between runs). The tasks are idempotent, so
 # several workers enqueueing the same one is harmless.
+# How often the whole audit trail is verified (every worker asks at start; a check younger than half of this is
+# taken as done).
+AUDIT_VERIFY_INTERVAL_SECONDS = env_int("VIKNO_AUDIT_VERIFY_INTERVAL_SECONDS", 24 * 3600)
 WORKER_SCHEDULE = {
     "vikno.applications.tasks.send_deadline_reminders": env_int("VIKNO_REMINDER_INTERVAL_SECONDS", 3600),
     "vikno.applications.tasks.issue_missing_results": 600,
@@ -172,7 +175,7 @@ WORKER_SCHEDULE = {
     "vikno.payments.tasks.issue_missing_receipts": 600,
     "vikno.payments.tasks.send_waiting_refunds": 300,
     "vikno.audit.tasks.seal_finished_days": 3600,
-    "vikno.audit.tasks.verify_trail": env_int("VIKNO_AUDIT_VERIFY_INTERVAL_SECONDS", 24 * 3600),
+    "vikno.audit.tasks.verify_trail": AUDIT_VERIFY_INTERVAL_SECONDS,
     "vikno.privacy.tasks.apply_retention": env_int("VIKNO_RETENTION_INTERVAL_SECONDS", 6 * 3600),
 }
 WORKER_STALE_AFTER_SECONDS = env_int("VIKNO_WORKER_STALE_AFTER_SECONDS", 60)

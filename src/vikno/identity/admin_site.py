@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from vikno.identity.session import SECOND_FACTOR_KEY
+from vikno.core.http import client_ip
+from vikno.identity import services
+from vikno.identity.session import SECOND_FACTOR_KEY, current_session_id
 
 
 class ViknoAdminSite(admin.AdminSite):
@@ -23,6 +25,16 @@ class ViknoAdminSite(admin.AdminSite):
         target = reverse("identity:office-sign-in")
         next_url = request.GET.get("next")
         return HttpResponseRedirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+
+    def password_change(self, request: HttpRequest, extra_context=None):
+        """Django's form (the current password first); a change is audited, ends the official's other sessions and
+        is told to them like any change to the ways into an account."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            services.password_changed(
+                user=request.user, keep_session=current_session_id(request), source_ip=client_ip(request)
+            )
+        return response
 
     def logout(self, request: HttpRequest, extra_context=None):
         from vikno.identity.views.cabinet import sign_out

@@ -25,6 +25,7 @@ CHANGES = {
     "recovery_codes_replaced": _("New recovery codes were made for your account: the old ones no longer work"),
     "recovery_code_used": _("A recovery code was used to sign in to your account (%(left)d left)"),
     "password_changed": _("The password of your account was changed"),
+    "phone_added": _("A phone number was added to your account"),
     "phone_changed": _("The phone number of your account was changed"),
 }
 

@@ -80,6 +80,13 @@ def phone_confirm(*, user: User, code: str, session, source_ip: str | None) -> s
     locked.save(update_fields=["phone"])
     session.pop(SESSION_KEY, None)
     record(actor=user, action="identity.phone_changed", target=user, source_ip=source_ip)
+    if previous != locked.phone:
+        security_alert(user=locked, change="phone_changed" if previous else "phone_added")
     if previous and previous != locked.phone:
-        security_alert(user=locked, change="phone_changed")
+        # The old number is told too: an account without e-mail would otherwise hear of it only in its inbox.
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = _(
+                "Vikno: the phone number of your account was changed. Not you? Check the security page of your account."
+            )
+        sms_direct(to=previous, text=text, key=f"phone-changed:{user.pk}:{uuid.uuid4()}")
     return locked.phone

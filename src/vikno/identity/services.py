@@ -112,6 +112,30 @@ def sign_in_refused(*, method: str, reason: str, detail: str, source_ip: str | N
     )
 
 
+@transaction.atomic
+def password_changed(*, user: User, keep_session: uuid.UUID | None, source_ip: str | None) -> None:
+    """A signed-in person changed their password (the old one given): other devices are signed out, and they are
+    told."""
+    SignedInSession.objects.filter(user=user, ended_at__isnull=True).exclude(public_id=keep_session).update(
+        ended_at=clock.now()
+    )
+    record(actor=user, action="identity.password_changed", target=user, source_ip=source_ip)
+    security_alert(user=user, change="password_changed")
+
+
+def reauthenticated(*, user: User, source_ip: str | None) -> None:
+    """The person confirmed it is them with their password: earlier failures no longer count towards a lock-out
+    (django-axes resets them itself only at a sign-in)."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+    record(actor=user, action="identity.reauthenticated", target=user, source_ip=source_ip)
+
+
+def reauthentication_refused(*, user: User, source_ip: str | None) -> None:
+    record(actor=user, action="identity.reauthentication_refused", target=user, source_ip=source_ip)
+
+
 def user_signed_out(*, user: User, session_id: uuid.UUID | None, source_ip: str | None) -> None:
     if session_id is not None:
         SignedInSession.objects.filter(user=user, public_id=session_id).update(ended_at=clock.now())

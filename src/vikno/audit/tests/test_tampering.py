@@ -270,6 +270,11 @@ def test_the_daily_check_keeps_the_outcome_and_the_transparency_page_shows_it(tr
     ]
     page = client.get("/transparency/").content.decode()
     assert "Остання перевірка 22 листопада 2026, 05:00 (за київським часом) показала, що всі 10 записів цілі." in page
+    # Another worker starting an hour later: the morning's check stands; the next day's is made anew.
+    at(dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC))
+    assert tasks.verify_trail.call() is True and TrailCheck.objects.count() == 1
+    at(dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC))
+    assert tasks.verify_trail.call() is True and TrailCheck.objects.count() == 2
 
 
 def test_the_daily_check_of_a_rewritten_trail_alerts_the_operators_and_says_so_publicly(attacker, at, client, caplog):

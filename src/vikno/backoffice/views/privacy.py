@@ -26,6 +26,7 @@ STATE_CHOICES = [
     (selectors.OPEN, gettext_lazy("Open requests")),
     (RequestState.COMPLETED, gettext_lazy("Done")),
     (RequestState.REFUSED, gettext_lazy("Refused")),
+    (RequestState.ENDED, gettext_lazy("Ended with the account")),
     (selectors.ALL, gettext_lazy("All requests, open first")),
 ]
 

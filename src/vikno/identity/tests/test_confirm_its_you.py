@@ -4,6 +4,7 @@ confirm with the password (or the eID, see test_eid.py) and comes back to where 
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +83,11 @@ def test_a_form_sent_after_the_window_changes_nothing_and_returns_to_its_page_on
     assert browser.post(reverse("identity:new-recovery-codes")).status_code == 200
     assert RecoveryCode.objects.filter(user=user).count() == 10
     actions = list(records_after(mark).filter(object_id=str(user.pk)).values_list("action", flat=True))
-    assert actions == ["identity.reauthenticated", "identity.recovery_codes_generated"]
+    assert actions == [
+        "identity.reauthentication_refused",
+        "identity.reauthenticated",
+        "identity.recovery_codes_generated",
+    ]
 
 
 def test_a_form_sent_without_a_usable_referer_returns_to_the_security_page():
@@ -106,6 +111,22 @@ def test_wrong_passwords_lock_the_account_out_as_at_sign_in():
     assert locked.status_code == 429
     assert browser.get(reverse("identity:replace-authenticator"))["Location"].startswith(CONFIRM)
     assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_confirmation_clears_earlier_mistakes_so_they_do_not_add_up_to_a_lock_out():
+    user = citizen(totp=True)
+    browser = signed_in_long_ago(user)
+    for _ in range(4):
+        assert browser.post(CONFIRM, {"password": "not the password"}).status_code == 400
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 4
+    assert browser.post(CONFIRM, {"password": PASSWORD}).status_code == 302
+    assert not AccessAttempt.objects.filter(username=user.username).exists()
+    session = browser.session
+    session[AUTHENTICATED_AT_KEY] = clock.now().timestamp() - WINDOW - 1
+    session.save()
+    for _ in range(4):  # four more mistakes later: still not locked out
+        assert browser.post(CONFIRM, {"password": "not the password"}).status_code == 400
+    assert browser.post(CONFIRM, {"password": PASSWORD}).status_code == 302
 
 
 def test_an_empty_password_gets_a_translated_error():

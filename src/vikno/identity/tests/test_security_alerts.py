@@ -157,6 +157,27 @@ def test_a_password_reset_and_a_new_phone_number_are_told():
         "The password of your account was changed, on 30 November 2026, 12:05 (Kyiv time).",
         "The phone number of your account was changed, on 30 November 2026, 12:05 (Kyiv time).",
     ]
+    # The old number is told by SMS, whatever the choices (the person chose no SMS).
+    [old_number] = Delivery.objects.filter(channel="sms")
+    assert (old_number.to, old_number.notification, old_number.is_notification) == ("+380501234567", None, False)
+    assert old_number.text == (
+        "Vikno: the phone number of your account was changed. Not you? Check the security page of your account."
+    )
+
+
+def test_a_first_phone_number_is_told_as_added():
+    user = english_citizen(phone="")
+    session = {
+        phone_numbers.SESSION_KEY: {
+            "number": "+380671112233",
+            "digest": phone_numbers._digest("123456", "+380671112233"),
+            "expires": timezone.now().timestamp() + 600,
+            "tries": 0,
+        }
+    }
+    phone_numbers.phone_confirm(user=user, code="123456", session=session, source_ip=None)
+    assert told(user) == ["A phone number was added to your account, on 30 November 2026, 12:05 (Kyiv time)."]
+    assert not Delivery.objects.filter(channel="sms").exists()
 
 
 def test_an_officials_notice_points_to_the_officials_security_page():
@@ -166,3 +187,33 @@ def test_an_officials_notice_points_to_the_officials_security_page():
     factors.totp_confirm(user=person, code=pending_code(person), source_ip=None)
     notice = Notification.objects.get(recipient=person)
     assert (notice.event, notice.url) == ("sign_in_changed", "/en/office/security/passkeys/")
+
+
+def test_an_official_changing_the_password_in_the_admin_is_told_and_other_devices_are_signed_out(client):
+    from vikno.audit.models import AuditRecord
+    from vikno.identity.models import SignedInSession
+    from vikno.identity.tests.helpers import sign_in_official
+    from vikno.identity.tests.test_accounts import PASSWORD
+
+    person = official(totp=True)
+    User.objects.filter(pk=person.pk).update(language="en")
+    other_device = SignedInSession.objects.create(user=person, method="password:official", last_seen_at=timezone.now())
+    sign_in_official(client, person)
+    new = "a brand new official password 2026"
+    answer = client.post(
+        "/admin/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert answer.status_code == 302
+    notice = Notification.objects.get(recipient=person)
+    assert (notice.event, notice.url) == ("sign_in_changed", "/en/office/security/passkeys/")
+    assert notice.body.startswith("The password of your account was changed, on 30 November 2026, 12:05")
+    assert AuditRecord.objects.filter(action="identity.password_changed", object_id=str(person.pk)).count() == 1
+    other_device.refresh_from_db()
+    assert other_device.ended_at is not None
+    person.refresh_from_db()
+    assert person.check_password(new)
+    # A wrong current password changes nothing and tells nobody.
+    refused = client.post(
+        "/admin/password_change/", {"old_password": "wrong", "new_password1": "x" * 20, "new_password2": "x" * 20}
+    )
+    assert refused.status_code == 200 and Notification.objects.filter(recipient=person).count() == 1

@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from vikno.audit.services import record
 from vikno.core.access import citizen, official
 from vikno.core.http import client_ip
+from vikno.identity import services
 from vikno.identity.eid.providers import all_providers
 from vikno.identity.forms import ConfirmPasswordForm
 from vikno.identity.models import User
@@ -78,8 +78,9 @@ def _confirm(request: HttpRequest, kind: str) -> HttpResponse:
             return locked_out(request)
         if signed is not None and signed.pk == user.pk:
             mark_authenticated(request.session)
-            record(actor=user, action="identity.reauthenticated", target=user, source_ip=client_ip(request))
+            services.reauthenticated(user=user, source_ip=client_ip(request))
             return redirect(next_url)
+        services.reauthentication_refused(user=user, source_ip=client_ip(request))
         form.add_error("password", WRONG_PASSWORD)
     context = {"form": form, "next": next_url, "kind": kind}
     return render(request, "identity/confirm_password.html", context, status=400 if form.is_bound else 200)

@@ -43,6 +43,7 @@ class RequestState(models.TextChoices):
     RECEIVED = "received", _("Received")
     COMPLETED = "completed", _("Done")
     REFUSED = "refused", _("Refused")
+    ENDED = "ended", _("Ended with the account")  # the person's account was erased before it was answered
 
 
 OPEN_STATES = (RequestState.RECEIVED,)

@@ -315,15 +315,22 @@ def _close_other_requests(person: User, *, erasure: DataSubjectRequest, officer)
             answer = _("This request ended when your account was erased at your request %(reference)s.") % {
                 "reference": erasure.reference
             }
-        request_close(other, officer=officer, state=RequestState.COMPLETED, answer=answer)
+        request_close(other, officer=officer, state=RequestState.ENDED, answer=answer)
+        record(
+            actor=officer,
+            action="privacy.request_ended",
+            target=other,
+            details={"kind": other.kind, "reference": other.reference, "erasure": erasure.reference},
+        )
 
 
 def _sign_in_logs(person: User) -> list:
-    """The lock-out's records of the account's sign-ins and failures (django-axes keeps them by login name)."""
+    """The lock-out's records of the account's sign-ins and failures (django-axes keeps them by login name; a
+    portal account's login name is its e-mail address. The e-mail alone is not matched: an eID account's address
+    may be another account's login name)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    names = [name for name in {person.username, person.email} if name]
-    return [model.objects.filter(username__in=names) for model in (AccessLog, AccessAttempt, AccessFailureLog)]
+    return [model.objects.filter(username=person.username) for model in (AccessLog, AccessAttempt, AccessFailureLog)]
 
 
 def _sms_sent(person: User):

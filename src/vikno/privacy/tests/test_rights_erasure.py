@@ -69,8 +69,10 @@ def life(now, applicant, service, officer, authority, other_citizen):
     SignedInSession.objects.create(user=applicant, method="eid:demo", last_seen_at=now)
     AccessLog.objects.create(username=applicant.username, ip_address="198.51.100.7", user_agent="Firefox")
     AccessAttempt.objects.create(
-        username=applicant.email, ip_address="198.51.100.7", user_agent="Firefox", failures_since_start=2
+        username=applicant.username, ip_address="198.51.100.7", user_agent="Firefox", failures_since_start=2
     )
+    # A portal account whose login name is the address the eID gave this person: its records are its own.
+    AccessLog.objects.create(username=applicant.email, ip_address="203.0.113.8", user_agent="Edge")
     AccessLog.objects.create(username=other_citizen.username, ip_address="203.0.113.9", user_agent="Safari")
     Passkey.objects.create(user=applicant, name="Ноутбук", credential_id=b"cred", public_key=b"key")
     TOTPDevice.objects.create(user=applicant, name="authenticator", confirmed=True)
@@ -216,9 +218,10 @@ def test_erasure_removes_what_no_duty_keeps_and_keeps_the_rest_until_its_term(
     assert report["erased"]["notifications"] >= 4 and report["erased"]["deliveries"] >= 1
     # The lock-out's records of their sign-ins (force-logged tests add their own), and no one else's.
     assert report["erased"]["sign_in_logs"] >= 2
-    assert not AccessLog.objects.filter(username__in=[applicant.username, applicant.email]).exists()
-    assert not AccessAttempt.objects.filter(username=applicant.email).exists()
+    assert not AccessLog.objects.filter(username=applicant.username).exists()
+    assert not AccessAttempt.objects.filter(username=applicant.username).exists()
     assert AccessLog.objects.filter(username=other_citizen.username, ip_address="203.0.113.9").exists()
+    assert AccessLog.objects.filter(username="olena@example.com", ip_address="203.0.113.8").exists()
     kept = {(item["kind"], item.get("reference")): item for item in report["kept"]}
     assert kept[("application", done.reference)]["until"] == kept_until("decided_applications", DECIDED_ON).isoformat()
     assert kept[("fee", done.reference)]["until"] == kept_until("fees", DECIDED_ON).isoformat()
@@ -282,7 +285,12 @@ def test_the_persons_other_open_requests_end_with_the_account_and_others_request
     erasure = data_request_submit(person=applicant, kind="erasure")
     person_erase(request=erasure, officer=dpo)
     correction.refresh_from_db()
-    assert (correction.state, correction.handled_by, correction.handled_at) == (RequestState.COMPLETED, dpo, NOW)
+    assert (correction.state, correction.handled_by, correction.handled_at) == (RequestState.ENDED, dpo, NOW)
+    ended = AuditRecord.objects.get(action="privacy.request_ended")
+    assert (ended.object_id, ended.details) == (
+        str(correction.pk),
+        {"kind": "correction", "reference": correction.reference, "erasure": erasure.reference},
+    )
     assert correction.answer == (
         f"Цей запит завершено, коли ваш обліковий запис стерли на ваш запит {erasure.reference}."
     )

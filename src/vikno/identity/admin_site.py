@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vikno.core.http import client_ip
 from vikno.identity import services
+from vikno.identity.models import User
 from vikno.identity.session import SECOND_FACTOR_KEY, current_session_id
 
 
@@ -31,8 +32,9 @@ class ViknoAdminSite(admin.AdminSite):
         is told to them like any change to the ways into an account."""
         response = super().password_change(request, extra_context)
         if request.method == "POST" and response.status_code == 302:
+            official: User = request.user  # type: ignore[assignment]
             services.password_changed(
-                user=request.user, keep_session=current_session_id(request), source_ip=client_ip(request)
+                user=official, keep_session=current_session_id(request), source_ip=client_ip(request)
             )
         return response
 

@@ -52,6 +52,16 @@ def person_by_rnokpp(number: str) -> User | None:
     return User.objects.filter(rnokpp_index=blind_index_for(User, "rnokpp", number)).first()
 
 
+def sole_holder_of_phone(number: str) -> User | None:
+    """The one active account with this phone number, or None when no account or several have it (numbers are not
+    unique: a family phone, a number passed on by the operator)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    holders = list(User.objects.filter(phone_index=blind_index_for(User, "phone", number), is_active=True)[:2])
+    return holders[0] if len(holders) == 1 else None
+
+
 def organisation_of_role(*, user: User, roles: tuple[Role, ...]) -> Organisation | None:
     """The organisation in which the user holds one of the roles, their own first (then by name): the one a look at
     a person's data is logged under, and where the person's "why?" about it goes."""

@@ -112,7 +112,10 @@ class IncomingSms(BaseModel):
 
     gateway_id = models.CharField(max_length=100, unique=True)
     phone = EncryptedTextField(max_length=20)  # encrypted at rest, with the text
-    phone_index = BlindIndexField(source="phone", db_index=True)  # the sender's own SMS: download and erasure
+    # The account that held the number when the SMS came (only when exactly one did): its download and erasure.
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = EncryptedTextField(max_length=1000)
     command = models.CharField(max_length=20, blank=True)
     reply = models.OneToOneField(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -82,33 +82,3 @@ def _seal(value, *, purpose: str):
     if text.startswith(crypto.TEXT_PREFIX):
         return text  # already encrypted (a migration run again)
     return crypto.encrypt_text(text, purpose=purpose)
-
-
-def index_step(model_label: str, indexes: dict[str, str]):
-    """The migration operation filling new blind indexes (``{"phone_index": "phone"}``) of columns already
-    encrypted; backwards nothing (reversing the migration that added them drops them). In a migration of its own,
-    after the one adding the index columns (see `encryption_step`)."""
-    from django.db import migrations
-
-    def forwards(apps, schema_editor):
-        model = apps.get_model(model_label)
-        table = schema_editor.quote_name(model._meta.db_table)
-        pk = schema_editor.quote_name(model._meta.pk.column)
-        label = model._meta.label_lower
-        sources = list(indexes.values())
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk}, {', '.join(map(schema_editor.quote_name, sources))} FROM {table}")  # noqa: S608
-            rows = cursor.fetchall()
-        assignments = ", ".join(f"{schema_editor.quote_name(name)} = %s" for name in indexes)
-        with schema_editor.connection.cursor() as cursor:
-            for row_pk, *values in rows:
-                plain = {
-                    source: crypto.decrypt_text(value, purpose=f"{label}.{source}") if value else ""
-                    for source, value in zip(sources, values, strict=True)
-                }
-                index_values = [
-                    crypto.blind_index(plain[source].strip(), purpose=f"{label}.{source}") for source in sources
-                ]
-                cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*index_values, row_pk])  # noqa: S608
-
-    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vikno.applications.selectors import application_for_phone, definition_of
 from vikno.audit.services import record
 from vikno.core import reference
+from vikno.identity.selectors import sole_holder_of_phone
 from vikno.identity.services import sms_stopped
 from vikno.messaging.models import IncomingSms
 from vikno.messaging.notifications import sms_direct
@@ -46,7 +47,13 @@ def sms_receive(*, gateway_id: str, phone_number: str, text: str) -> IncomingSms
     command, argument = parse(text)
     try:
         with transaction.atomic():
-            incoming = IncomingSms.objects.create(gateway_id=gateway_id, phone=phone_number, text=text, command=command)
+            incoming = IncomingSms.objects.create(
+                gateway_id=gateway_id,
+                phone=phone_number,
+                text=text,
+                command=command,
+                sender=sole_holder_of_phone(phone_number),
+            )
             answer = ANSWERS.get(command, _answer_unknown)(phone_number, argument)
             incoming.reply = sms_direct(to=phone_number, text=answer, key=f"sms-reply:{gateway_id}")
             incoming.save(update_fields=["reply"])

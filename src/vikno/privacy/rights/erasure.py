@@ -334,13 +334,10 @@ def _sign_in_logs(person: User) -> list:
 
 
 def _sms_sent(person: User):
-    """SMS received from the person's phone number, found through the number's index."""
+    """SMS received from the person's number while their account alone held it."""
     from vikno.messaging.models import IncomingSms
-    from vikno.privacy.fields import blind_index_for
 
-    if not person.phone:
-        return IncomingSms.objects.none()
-    return IncomingSms.objects.filter(phone_index=blind_index_for(IncomingSms, "phone", person.phone))
+    return IncomingSms.objects.filter(sender=person)
 
 
 def _direct_deliveries(person: User):

@@ -13,7 +13,8 @@ new key may be added within one. Its keys, in order:
   content), requests for information with the answers, messages with the authority, and the result's code.
 - ``notifications``: the inbox, each with its deliveries (channel, address, state).
 - ``appeals``, ``ratings``, ``public_questions``: what the person wrote to authorities and about services.
-- ``sms_sent``: SMS the person sent to the portal from their phone number (kept three months).
+- ``sms_sent``: SMS the person sent to the portal from their phone number while no other account had it (kept
+  three months).
 - ``payments``: fees, the payments towards them (with the bank's transfer data) and refunds.
 - ``documents``: documents issued to the person (their verification codes).
 - ``consents``, ``requests``: consents given and withdrawn (with the text agreed to), requests to the data
@@ -464,11 +465,8 @@ def _activity(person: User) -> list[dict]:
 
 def _sms_sent(person: User) -> list[dict]:
     from vikno.messaging.models import IncomingSms
-    from vikno.privacy.fields import blind_index_for
 
-    if not person.phone:
-        return []
-    received = IncomingSms.objects.filter(phone_index=blind_index_for(IncomingSms, "phone", person.phone))
+    received = IncomingSms.objects.filter(sender=person)
     return [
         {"at": _when(sms.created_at), "text": sms.text, "command": sms.command}
         for sms in received.order_by("created_at").only("created_at", "text", "command")

@@ -100,12 +100,18 @@ def test_people_written_before_encryption_are_encrypted_and_found_by_their_index
     official("another.officer@vikno.example")
 
 
-def test_sms_received_before_their_senders_were_indexed_are_found_by_number_after_the_upgrade():
-    received = sms_receive(gateway_id="gateway-1", phone_number="+380501234567", text="HELP")
+def test_sms_received_before_senders_were_linked_go_to_the_one_account_holding_the_number():
+    olena = citizen(phone="+380501234567")
+    shared = [citizen("Тарас", phone="+380671112233"), citizen("Ірина", phone="+380671112233")]
+    sms = [
+        sms_receive(gateway_id=f"gateway-{n}", phone_number=number, text="HELP")
+        for n, number in enumerate(("+380501234567", "+380671112233", "+380939999999"))
+    ]
+    assert [received.sender for received in sms] == [olena, None, None]  # linked as they come, too
     try:
-        migrate([("messaging", "0005_encrypted_texts")])  # before the sender's index
+        migrate([("messaging", "0005_encrypted_texts")])  # before senders were linked
     finally:
         migrate(latest())
-    index = blind_index_for(IncomingSms, "phone", "+380501234567")
-    assert raw(received, "phone_index") == (index,)
-    assert list(IncomingSms.objects.filter(phone_index=index)) == [received]
+    linked = dict(IncomingSms.objects.values_list("gateway_id", "sender"))
+    assert linked == {"gateway-0": olena.pk, "gateway-1": None, "gateway-2": None}
+    assert shared[0].pk not in linked.values() and shared[1].pk not in linked.values()

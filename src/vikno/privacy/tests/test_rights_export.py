@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from vikno.audit.models import AuditRecord
 from vikno.identity.models import EidIdentity, Passkey, SignedInSession
+from vikno.identity.tests.factories import citizen
 from vikno.identity.tests.helpers import sign_in_citizen, sign_in_official
 from vikno.messaging.conversations import message_send_by_citizen
 from vikno.messaging.models import IncomingSms
@@ -205,3 +206,10 @@ def test_the_sms_the_person_sent_are_in_the_download_and_no_one_elses(applicant,
         {"at": timezone.localtime(received).isoformat(), "text": "STATUS 26-0000-0000-0", "command": "status"}
     ]
     assert not any("SMS" in line for line in data["not_included"])
+
+
+def test_sms_from_a_number_two_accounts_hold_are_in_neither_download(applicant, now):
+    sharer = citizen("Петро", email="petro@example.com", phone=applicant.phone)
+    sms_receive(gateway_id="gateway-1", phone_number=applicant.phone, text="STATUS 26-0000-0000-0")
+    assert personal_data(person=applicant)["sms_sent"] == []
+    assert personal_data(person=sharer)["sms_sent"] == []

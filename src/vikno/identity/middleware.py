@@ -1,4 +1,5 @@
-"""Ends sessions the person ended from another device, and keeps "last active" current."""
+"""Ends sessions the person ended from another device, and keeps "last active" current (and, for officials, the
+roles the back office's menu shows: a role granted or removed shows there within a minute)."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from vikno.core import clock
 from vikno.identity.models import SignedInSession
-from vikno.identity.session import current_session_id
+from vikno.identity.session import current_session_id, remember_roles
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
 
@@ -34,3 +35,5 @@ class SignedInSessionMiddleware:
         if now - tracked.last_seen_at > TOUCH_EVERY:
             SignedInSession.objects.filter(pk=tracked.pk).update(last_seen_at=now)
             request.session.modified = True  # slides the expiry of officials' shorter sessions
+            if request.user.is_staff:
+                remember_roles(request.session, request.user)

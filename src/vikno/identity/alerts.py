@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core import clock
-from vikno.identity.models import User
+from vikno.identity.models import User, security_page
 from vikno.messaging.notifications import notify
 
 # What happened, in words for the notice (the person's own passkey name may be in it).
@@ -41,6 +41,6 @@ def security_alert(*, user: User, change: str, **values: object) -> None:
             "change": lambda: str(CHANGES[change]) % values if values else str(CHANGES[change]),
             "when": lambda: formats.date_format(timezone.localtime(moment), "j E Y, H:i"),
         },
-        link=("identity:office-passkeys" if user.is_staff else "identity:security", []),
+        link=(security_page(user), []),
         subject=("account", str(user.pk)),
     )

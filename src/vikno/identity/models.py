@@ -55,6 +55,15 @@ class User(BlindIndexedModel, AbstractUser):
         return " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
 
 
+# Where a person manages the ways into their account: officials have no cabinet, their passkeys have a page.
+SECURITY_PAGES = {False: "identity:security", True: "identity:office-passkeys"}
+
+
+def security_page(user: User) -> str:
+    """The URL name of the person's security page."""
+    return SECURITY_PAGES[user.is_staff]
+
+
 class EidIdentity(models.Model):
     """A person's identity at one eID provider (issuer + subject), linked to their portal account.
 

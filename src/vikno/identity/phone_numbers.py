@@ -80,10 +80,10 @@ def phone_confirm(*, user: User, code: str, session, source_ip: str | None) -> s
     locked.save(update_fields=["phone"])
     session.pop(SESSION_KEY, None)
     record(actor=user, action="identity.phone_changed", target=user, source_ip=source_ip)
-    if previous != locked.phone:
-        security_alert(user=locked, change="phone_changed" if previous else "phone_added")
-    if previous and previous != locked.phone:
-        # The old number is told too: an account without e-mail would otherwise hear of it only in its inbox.
+    if previous == locked.phone:
+        return locked.phone
+    security_alert(user=locked, change="phone_changed" if previous else "phone_added")
+    if previous:  # the old number is told too: an account without e-mail would otherwise hear only in its inbox
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = _(
                 "Vikno: the phone number of your account was changed. Not you? Check the security page of your account."

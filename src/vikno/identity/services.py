@@ -116,10 +116,7 @@ def sign_in_refused(*, method: str, reason: str, detail: str, source_ip: str | N
 def password_changed(*, user: User, keep_session: uuid.UUID | None, source_ip: str | None) -> None:
     """A signed-in person changed their password (the old one given): other devices are signed out, and they are
     told."""
-    others = SignedInSession.objects.filter(user=user, ended_at__isnull=True)
-    if keep_session is not None:
-        others = others.exclude(public_id=keep_session)
-    others.update(ended_at=clock.now())
+    sessions_end_others(user=user, keep=keep_session, source_ip=source_ip)
     record(actor=user, action="identity.password_changed", target=user, source_ip=source_ip)
     security_alert(user=user, change="password_changed")
 

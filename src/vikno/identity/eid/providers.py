@@ -54,5 +54,10 @@ def all_providers() -> list[EidProvider]:
     return [_from_settings(entry) for entry in settings.EID_PROVIDERS]
 
 
+def providers_giving(level: Assurance | None) -> list[EidProvider]:
+    """The providers with a way of signing in at `level` or higher (all of them for no level)."""
+    return [p for p in all_providers() if level is None or any(lvl >= level for lvl in p.levels.values())]
+
+
 def get_provider(slug: str) -> EidProvider | None:
     return next((provider for provider in all_providers() if provider.slug == slug), None)

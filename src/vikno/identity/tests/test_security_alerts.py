@@ -53,6 +53,19 @@ def told(user: User) -> list[str]:
     return [notice.body.split("\n\n")[0] for notice in notices]
 
 
+def confirm_phone(user: User, number: str) -> None:
+    """The person confirms `number` with the code sent to it (the session as `phone_code_send` leaves it)."""
+    session = {
+        phone_numbers.SESSION_KEY: {
+            "number": number,
+            "digest": phone_numbers._digest("123456", number),
+            "expires": timezone.now().timestamp() + 600,
+            "tries": 0,
+        }
+    }
+    phone_numbers.phone_confirm(user=user, code="123456", session=session, source_ip=None)
+
+
 def pending_code(user: User) -> str:
     device = factors.totp_pending_device(user)
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
@@ -145,14 +158,7 @@ def test_a_password_reset_and_a_new_phone_number_are_told():
     user = english_citizen(phone="+380501234567")
     token = services.default_token_generator.make_token(user)
     assert services.password_reset(user=user, token=token, password="a new long password 2026", source_ip=None)
-    session: dict = {}
-    session[phone_numbers.SESSION_KEY] = {
-        "number": "+380671112233",
-        "digest": phone_numbers._digest("123456", "+380671112233"),
-        "expires": timezone.now().timestamp() + 600,
-        "tries": 0,
-    }
-    phone_numbers.phone_confirm(user=user, code="123456", session=session, source_ip=None)
+    confirm_phone(user, "+380671112233")
     assert told(user) == [
         "The password of your account was changed, on 30 November 2026, 12:05 (Kyiv time).",
         "The phone number of your account was changed, on 30 November 2026, 12:05 (Kyiv time).",
@@ -167,15 +173,7 @@ def test_a_password_reset_and_a_new_phone_number_are_told():
 
 def test_a_first_phone_number_is_told_as_added():
     user = english_citizen(phone="")
-    session = {
-        phone_numbers.SESSION_KEY: {
-            "number": "+380671112233",
-            "digest": phone_numbers._digest("123456", "+380671112233"),
-            "expires": timezone.now().timestamp() + 600,
-            "tries": 0,
-        }
-    }
-    phone_numbers.phone_confirm(user=user, code="123456", session=session, source_ip=None)
+    confirm_phone(user, "+380671112233")
     assert told(user) == ["A phone number was added to your account, on 30 November 2026, 12:05 (Kyiv time)."]
     assert not Delivery.objects.filter(channel="sms").exists()
 

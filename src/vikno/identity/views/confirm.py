@@ -23,19 +23,15 @@ from django.views.decorators.http import require_http_methods
 from vikno.core.access import citizen, official
 from vikno.core.http import client_ip
 from vikno.identity import services
-from vikno.identity.eid.providers import all_providers
+from vikno.identity.eid.providers import providers_giving
 from vikno.identity.forms import ConfirmPasswordForm
-from vikno.identity.models import User
+from vikno.identity.models import User, security_page
 from vikno.identity.session import assurance_of, authenticated_recently, mark_authenticated
 from vikno.identity.views.account import locked_out
 from vikno.identity.views.steps import CITIZEN, OFFICIAL, destination
 
 WRONG_PASSWORD = _("The password is not right.")
 CONFIRM_FIRST = _("For your safety, confirm it is you first: reload the page.")
-
-
-def _home(user: User) -> str:
-    return reverse("identity:office-passkeys" if user.is_staff else "identity:security")
 
 
 def _back_to(request: HttpRequest) -> str:
@@ -47,7 +43,7 @@ def _back_to(request: HttpRequest) -> str:
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
-    return _home(request.user)  # type: ignore[arg-type]
+    return reverse(security_page(request.user))  # type: ignore[arg-type]
 
 
 def recent_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -68,8 +64,7 @@ def _confirm(request: HttpRequest, kind: str) -> HttpResponse:
     next_url = destination(request, kind, request.POST.get("next") or request.GET.get("next"))
     if not user.has_usable_password():  # an eID account: the eID again, at the level this session has
         level = assurance_of(request)
-        providers = [p for p in all_providers() if level is None or any(v >= level for v in p.levels.values())]
-        eid_context = {"next": next_url, "level": level, "providers": providers}
+        eid_context = {"next": next_url, "level": level, "providers": providers_giving(level)}
         return render(request, "identity/confirm_eid.html", eid_context)
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

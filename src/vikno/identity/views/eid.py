@@ -14,7 +14,7 @@ from vikno.core.http import client_ip
 from vikno.identity import services
 from vikno.identity.constants import Assurance
 from vikno.identity.eid import client as eid
-from vikno.identity.eid.providers import EidProvider, all_providers, get_provider
+from vikno.identity.eid.providers import EidProvider, all_providers, get_provider, providers_giving
 from vikno.identity.session import assurance_of, remember_pending, sign_in, take_pending
 from vikno.identity.views.steps import CITIZEN, destination
 
@@ -109,7 +109,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
         "current": current,
         "next": next_url,
         "lower": "lower" in request.GET,
-        "providers": [p for p in all_providers() if any(lvl >= level for lvl in p.levels.values())],
+        "providers": providers_giving(level),
     }
     return render(request, "identity/step_up.html", context)
 

@@ -22,7 +22,7 @@ from vikno.core.access import citizen, official, public
 from vikno.core.http import client_ip, user_agent
 from vikno.identity import factors, passkeys
 from vikno.identity.forms import CodeForm
-from vikno.identity.models import User
+from vikno.identity.models import SECURITY_PAGES, User
 from vikno.identity.session import authenticated_recently, password_step
 from vikno.identity.views.confirm import CONFIRM_FIRST, recent_sign_in
 from vikno.identity.views.steps import (
@@ -201,7 +201,7 @@ def _signed_in_user(request: HttpRequest) -> User:
 
 
 def _back_url(kind: str) -> str:
-    return reverse("identity:office-passkeys" if kind == OFFICIAL else "identity:security")
+    return reverse(SECURITY_PAGES[kind == OFFICIAL])
 
 
 def _add_options(request: HttpRequest) -> HttpResponse:
